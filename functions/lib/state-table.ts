@@ -1,0 +1,13 @@
+/**
+ * Keys of the state table (DynamoDB, partition key `pk`, sort key `sk`). One item per managed broker,
+ * one per failed provisioning, so nothing that happened is without a record.
+ */
+export const brokerItemKey = (brokerId: string) => ({ pk: `BROKER#${brokerId}`, sk: "META" });
+export const provisioningFailureKey = (clientToken: string) => ({
+  pk: `PROVISIONING#${clientToken}`,
+  sk: "FAILURE",
+});
+
+/** Tags mqops puts on what it creates, so a retry or a clean-up finds its own resources and only those. */
+export const TAG_CLIENT_TOKEN = "mqops:client-token";
+export const TAG_MANAGED = "mqops:managed";

@@ -1,0 +1,78 @@
+import { CreateBrokerCommand, type DeploymentMode, type User } from "@aws-sdk/client-mq";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { z } from "zod";
+import { callAws } from "../lib/aws-errors.js";
+import { brokerSpecSchema } from "../lib/broker-request.js";
+import { mq, secrets } from "../lib/clients.js";
+import { workflowStep } from "../lib/middleware.js";
+import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
+import { configurationRefSchema, stepBase } from "../lib/step-input.js";
+import { usersSecretSchema } from "../lib/users-secret.js";
+
+const inputSchema = z.object({
+  ...stepBase,
+  request: brokerSpecSchema,
+  clientToken: z.string(),
+  usersSecretId: z.string(),
+  configuration: configurationRefSchema,
+});
+
+/**
+ * Creates the broker. The client token is the CreatorRequestId, so a retry after a lost response
+ * returns the broker already created instead of a second one. Passwords are read from Secrets
+ * Manager here and go nowhere but the CreateBroker call.
+ */
+export const createBroker = async ({
+  request,
+  clientToken,
+  usersSecretId,
+  configuration,
+}: z.infer<typeof inputSchema>) => {
+  const secret = await callAws("GetSecretValue", () =>
+    secrets.send(new GetSecretValueCommand({ SecretId: usersSecretId })),
+  );
+  const passwords = usersSecretSchema.parse(JSON.parse(secret.SecretString ?? "{}")).passwords;
+  const users: User[] = request.users.map((user) => ({
+    Username: user.username,
+    Password: passwords[user.username],
+    ConsoleAccess: user.consoleAccess,
+    Groups: user.groups,
+    ReplicationUser: user.replicationUser,
+  }));
+  const created = await callAws("CreateBroker", () =>
+    mq.send(
+      new CreateBrokerCommand({
+        BrokerName: request.brokerName,
+        EngineType: "ACTIVEMQ",
+        EngineVersion: request.engineVersion,
+        DeploymentMode: request.deploymentMode as DeploymentMode,
+        HostInstanceType: request.hostInstanceType,
+        AutoMinorVersionUpgrade: request.autoMinorVersionUpgrade,
+        PubliclyAccessible: request.publiclyAccessible,
+        AuthenticationStrategy: "SIMPLE",
+        Configuration: { Id: configuration.configurationId, Revision: configuration.revision },
+        Users: users,
+        MaintenanceWindowStartTime: request.maintenanceWindowStartTime && {
+          DayOfWeek: request.maintenanceWindowStartTime.dayOfWeek,
+          TimeOfDay: request.maintenanceWindowStartTime.timeOfDay,
+          TimeZone: request.maintenanceWindowStartTime.timeZone,
+        },
+        EncryptionOptions: {
+          UseAwsOwnedKey: request.encryptionOptions.useAwsOwnedKey,
+          KmsKeyId: request.encryptionOptions.kmsKeyId,
+        },
+        Logs: { General: request.logs.general, Audit: request.logs.audit },
+        SubnetIds: request.subnetIds.length > 0 ? request.subnetIds : undefined,
+        SecurityGroups: request.securityGroups.length > 0 ? request.securityGroups : undefined,
+        Tags: { ...request.tags, [TAG_CLIENT_TOKEN]: clientToken },
+        CreatorRequestId: clientToken,
+      }),
+    ),
+  );
+  if (created.BrokerId === undefined || created.BrokerArn === undefined) {
+    throw new Error("CreateBroker returned no broker id");
+  }
+  return { brokerId: created.BrokerId, brokerArn: created.BrokerArn };
+};
+
+export const handler = workflowStep(inputSchema, createBroker);

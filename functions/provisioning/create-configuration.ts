@@ -1,0 +1,77 @@
+import {
+  type Configuration,
+  CreateConfigurationCommand,
+  ListConfigurationsCommand,
+  UpdateConfigurationCommand,
+} from "@aws-sdk/client-mq";
+import { z } from "zod";
+import { callAws } from "../lib/aws-errors.js";
+import { brokerSpecSchema } from "../lib/broker-request.js";
+import { mq } from "../lib/clients.js";
+import { workflowStep } from "../lib/middleware.js";
+import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
+import { stepBase } from "../lib/step-input.js";
+
+const inputSchema = z.object({ ...stepBase, request: brokerSpecSchema, clientToken: z.string() });
+
+/** A configuration this request created before (a retried step must not create a second one). */
+async function findOwnConfiguration(clientToken: string): Promise<Configuration | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await callAws("ListConfigurations", () =>
+      mq.send(new ListConfigurationsCommand({ MaxResults: 100, NextToken: nextToken })),
+    );
+    const own = page.Configurations?.find((c) => c.Tags?.[TAG_CLIENT_TOKEN] === clientToken);
+    if (own !== undefined) return own;
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return undefined;
+}
+
+/** Creates the broker's configuration and, when the request has activemq.xml, a revision with it. */
+export const createConfiguration = async ({ request, clientToken }: z.infer<typeof inputSchema>) => {
+  const existing = await findOwnConfiguration(clientToken);
+  const created =
+    existing ??
+    (await callAws("CreateConfiguration", () =>
+      mq.send(
+        new CreateConfigurationCommand({
+          Name: `${request.brokerName}-configuration`,
+          EngineType: "ACTIVEMQ",
+          EngineVersion: request.engineVersion,
+          AuthenticationStrategy: "SIMPLE",
+          Tags: { ...request.tags, [TAG_CLIENT_TOKEN]: clientToken },
+        }),
+      ),
+    ));
+  const { Id: configurationId, Arn: configurationArn } = created;
+  if (configurationId === undefined || configurationArn === undefined) {
+    throw new Error("CreateConfiguration returned no configuration id");
+  }
+  const latest = created.LatestRevision?.Revision ?? 1;
+  if (request.activemqXml === undefined) {
+    return { configurationId, configurationArn, revision: latest, warnings: [] };
+  }
+  const xml = request.activemqXml;
+  const updated = await callAws("UpdateConfiguration", () =>
+    mq.send(
+      new UpdateConfigurationCommand({
+        ConfigurationId: configurationId,
+        Data: Buffer.from(xml, "utf8").toString("base64"),
+        Description: `activemq.xml for ${request.brokerName}, from provisioning ${clientToken}`,
+      }),
+    ),
+  );
+  const warnings = (updated.Warnings ?? []).map(
+    (w) =>
+      `${w.Reason ?? "SANITIZED"}: ${w.ElementName ?? ""}${w.AttributeName ? `@${w.AttributeName}` : ""}`,
+  );
+  return {
+    configurationId,
+    configurationArn,
+    revision: updated.LatestRevision?.Revision ?? latest,
+    warnings,
+  };
+};
+
+export const handler = workflowStep(inputSchema, createConfiguration);

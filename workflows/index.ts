@@ -1,0 +1,7 @@
+import { provisioning } from "./provisioning.js";
+import type { WorkflowSpec } from "./types.js";
+
+/** Every workflow mqops deploys; infra/ and local/ both read this list. */
+export const WORKFLOWS: WorkflowSpec[] = [provisioning];
+
+export type { WorkflowSpec } from "./types.js";
