@@ -43,6 +43,14 @@ export function buildEndpoints(deploymentMode: string, instances: BrokerInstance
   }
   const missing = instances.findIndex((instance) => instance.endpoints.length === 0);
   if (missing !== -1) throw new EndpointVerificationError(`Broker instance ${missing + 1} has no endpoints`);
+  return { instances, urls: clientUrls(deploymentMode, instances) };
+}
+
+/** The URL per protocol a client should use, from whatever endpoints the instances have. Pure. */
+export function clientUrls(
+  deploymentMode: string,
+  instances: BrokerInstanceView[],
+): Partial<Record<Protocol, string>> {
   const byProtocol = new Map<Protocol, string[]>();
   for (const instance of instances) {
     for (const endpoint of instance.endpoints) {
@@ -56,5 +64,5 @@ export function buildEndpoints(deploymentMode: string, instances: BrokerInstance
     urls[protocol] =
       deploymentMode === "ACTIVE_STANDBY_MULTI_AZ" ? `failover:(${list.join(",")})` : list.join(",");
   }
-  return { instances, urls };
+  return urls;
 }

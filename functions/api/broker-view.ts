@@ -1,0 +1,38 @@
+import type { DescribeBrokerResponse } from "@aws-sdk/client-mq";
+import { clientUrls } from "../provisioning/endpoints.js";
+
+/** What GET /brokers/{id} returns: state, endpoints, engine version and every pending change. Pure. */
+export function brokerView(broker: DescribeBrokerResponse) {
+  const instances = (broker.BrokerInstances ?? []).map((instance) => ({
+    consoleUrl: instance.ConsoleURL,
+    ipAddress: instance.IpAddress,
+    endpoints: instance.Endpoints ?? [],
+  }));
+  const pendingUsers = (broker.Users ?? []).filter((user) => user.PendingChange !== undefined);
+  return {
+    brokerId: broker.BrokerId,
+    brokerArn: broker.BrokerArn,
+    brokerName: broker.BrokerName,
+    brokerState: broker.BrokerState,
+    deploymentMode: broker.DeploymentMode,
+    engineType: broker.EngineType,
+    engineVersion: broker.EngineVersion,
+    hostInstanceType: broker.HostInstanceType,
+    autoMinorVersionUpgrade: broker.AutoMinorVersionUpgrade,
+    publiclyAccessible: broker.PubliclyAccessible,
+    instances,
+    urls: clientUrls(broker.DeploymentMode ?? "SINGLE_INSTANCE", instances),
+    configuration: broker.Configurations?.Current,
+    maintenanceWindowStartTime: broker.MaintenanceWindowStartTime,
+    pendingChanges: {
+      engineVersion: broker.PendingEngineVersion,
+      hostInstanceType: broker.PendingHostInstanceType,
+      configuration: broker.Configurations?.Pending,
+      securityGroups: broker.PendingSecurityGroups,
+      authenticationStrategy: broker.PendingAuthenticationStrategy,
+      users: pendingUsers.map((user) => ({ username: user.Username, change: user.PendingChange })),
+    },
+    created: broker.Created?.toISOString(),
+    tags: broker.Tags,
+  };
+}

@@ -1,0 +1,10 @@
+/** The HTTP API's routes and their handlers: read by infra/ (API Gateway) and local/ (the local gateway). */
+export const API_ROUTES = [
+  { route: "POST /brokers", handler: "functions/api/create-broker.handler" },
+  { route: "GET /brokers", handler: "functions/api/list-brokers.handler" },
+  { route: "GET /brokers/{id}", handler: "functions/api/get-broker.handler" },
+  { route: "DELETE /brokers/{id}", handler: "functions/api/delete-broker.handler" },
+  { route: "GET /executions/{id}", handler: "functions/api/get-execution.handler" },
+] as const;
+
+export type ApiRoute = (typeof API_ROUTES)[number];
