@@ -1,0 +1,90 @@
+import type { RunResult, ScalingEvent } from "./simulator.js";
+
+/** Two actions in opposite directions this close together make a flap. */
+export const FLAP_WINDOW_SECONDS = 600;
+
+export interface RunSummary {
+  p50: number;
+  p95: number;
+  max: number;
+  peakBacklog: number;
+  consumerMinutes: number;
+  actions: number;
+  flaps: number;
+  /** Seconds from the start of each action that reverses the previous one within the flap window. */
+  flapTimes: number[];
+  /** Share of messages that waited longer than the target. */
+  lateShare: number;
+  /** Arrival minutes holding the most late messages, as "a-b" ranges. */
+  lateMinutes: string;
+}
+
+export function summarise(result: RunResult, arrivals: Float64Array, targetWaitSeconds: number): RunSummary {
+  const sorted = Float64Array.from(result.waits).sort();
+  const at = (q: number): number =>
+    sorted.length === 0 ? 0 : (sorted[Math.ceil(q * sorted.length) - 1] ?? 0);
+  const flapTimes = flaps(result.events);
+  const lateByMinute = new Map<number, number>();
+  let late = 0;
+  result.waits.forEach((wait, i) => {
+    if (wait <= targetWaitSeconds) return;
+    late++;
+    const minute = Math.floor((arrivals[i] ?? 0) / 60);
+    lateByMinute.set(minute, (lateByMinute.get(minute) ?? 0) + 1);
+  });
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted.length === 0 ? 0 : (sorted[sorted.length - 1] ?? 0),
+    peakBacklog: result.peakBacklog,
+    consumerMinutes: result.consumerMinutes,
+    actions: result.events.length,
+    flaps: flapTimes.length,
+    flapTimes,
+    lateShare: sorted.length === 0 ? 0 : late / sorted.length,
+    lateMinutes: ranges([...lateByMinute.keys()].sort((a, b) => a - b)),
+  };
+}
+
+function flaps(events: readonly ScalingEvent[]): number[] {
+  const times: number[] = [];
+  for (let i = 1; i < events.length; i++) {
+    const previous = events[i - 1];
+    const event = events[i];
+    if (!previous || !event) continue;
+    const reversed = Math.sign(event.to - event.from) !== Math.sign(previous.to - previous.from);
+    if (reversed && event.at - previous.at <= FLAP_WINDOW_SECONDS) times.push(event.at);
+  }
+  return times;
+}
+
+function ranges(minutes: readonly number[]): string {
+  const parts: string[] = [];
+  let start: number | undefined;
+  let last: number | undefined;
+  for (const m of minutes) {
+    if (start !== undefined && last !== undefined && m === last + 1) {
+      last = m;
+      continue;
+    }
+    if (start !== undefined && last !== undefined)
+      parts.push(start === last ? `${start}` : `${start}-${last}`);
+    start = m;
+    last = m;
+  }
+  if (start !== undefined && last !== undefined) parts.push(start === last ? `${start}` : `${start}-${last}`);
+  return parts.length > 6 ? `${parts.slice(0, 6).join(", ")} and ${parts.length - 6} more` : parts.join(", ");
+}
+
+export function seconds(value: number): string {
+  if (value >= 3600) return `${(value / 3600).toFixed(1)}h`;
+  if (value >= 100) return `${Math.round(value)}s`;
+  return `${value.toFixed(1)}s`;
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

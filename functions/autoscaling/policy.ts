@@ -1,0 +1,429 @@
+import {
+  type CompleteWindow,
+  estimateServiceRate,
+  isComplete,
+  type MetricWindow,
+  type WindowFault,
+  waitingMessages,
+  windowFault,
+} from "./metrics.js";
+import type { ScalingSettings } from "./settings.js";
+
+export interface FleetCounts {
+  /** Consumers running now. */
+  current: number;
+  /** Consumers requested (running plus starting, less stopping). Decisions are made against this. */
+  desired: number;
+}
+
+export interface ScalingInput {
+  /** Epoch seconds of the decision. Only windows that ended by then are used. */
+  now: number;
+  /** Recent one-minute windows, any order; an hour is plenty, ten minutes is too little to scale in. */
+  windows: readonly MetricWindow[];
+  fleet: FleetCounts;
+  /** Epoch seconds of the last scale-out and scale-in, if any. */
+  lastScaleOutAt?: number;
+  lastScaleInAt?: number;
+  /** A service rate (messages per busy consumer-minute) learned by an earlier decision, used when history is thin. */
+  serviceRateHint?: number;
+  settings: ScalingSettings;
+}
+
+export type ScalingAction = "scale-out" | "scale-in" | "hold";
+export type DataQuality = "ok" | "missing" | WindowFault;
+export type ServiceRateSource = "history" | "hint" | "fallback";
+
+export interface ScalingEstimates {
+  /** Messages that arrived in the last minute. */
+  arrivalsPerMinute: number;
+  /** Mean arrivals per minute over the last five clean windows. */
+  sustainedArrivalsPerMinute: number;
+  /** Messages a busy consumer handles per minute. Persist it and pass it back as `serviceRateHint`. */
+  servicePerConsumerMinute: number;
+  serviceRateSource: ServiceRateSource;
+  queueSize: number;
+  /** Messages waiting for a consumer (queue size less those in flight). */
+  waiting: number;
+  /** Time the plan allows to clear what is waiting: the wait target less metric delay and start-up. */
+  drainAllowanceSeconds: number;
+  /** Fewest consumers that keep up with arrivals and clear the backlog within the allowance. */
+  requiredConsumers: number;
+  /** Consumers the policy sizes to: the required ones with utilisation headroom. */
+  targetConsumers: number;
+}
+
+export interface ScalingDecision {
+  desired: number;
+  action: ScalingAction;
+  /** One sentence a person can check against the metrics. */
+  reason: string;
+  dataQuality: DataQuality;
+  estimates?: ScalingEstimates;
+}
+
+/** Changes smaller than this share of the fleet are not worth a scale-in. */
+const SCALE_IN_TOLERANCE = 0.1;
+/** A scale-in must still be enough this long after it if the recent trend goes on (the flap horizon). */
+const SCALE_IN_LOOKAHEAD_SECONDS = 600;
+/** Share of the minutes of a period that must have clean data before acting on that period. */
+const MIN_COVERAGE = 0.8;
+/** Minutes over which the sustained arrival rate is averaged: a shorter spike is left to the backlog term. */
+const SUSTAINED_MINUTES = 5;
+/** How far back the service rate is learned from. */
+const SERVICE_RATE_LOOKBACK_SECONDS = 3_600;
+
+/**
+ * Decides how many consumers a queue should have, from Amazon MQ's one-minute metrics.
+ *
+ * The fleet is sized so that it keeps up with arrivals at the target utilisation and clears what is
+ * waiting within the wait target, less the time it takes to see the metrics and start a consumer.
+ * It scales out as soon as the current fleet would miss the target, and scales in only when a smaller
+ * fleet would have sufficed for the whole stabilisation window and will still suffice ten minutes out
+ * on the current trend. Missing or broken data keeps the current count.
+ */
+export function decideConsumers(input: ScalingInput): ScalingDecision {
+  const { settings, fleet, now } = input;
+  const base = fleet.desired;
+  const latestStart = Math.floor(now / 60) * 60 - 60;
+  const byStart = new Map<number, MetricWindow>();
+  for (const window of input.windows) {
+    if (window.start <= latestStart && window.start > latestStart - SERVICE_RATE_LOOKBACK_SECONDS) {
+      byStart.set(window.start, window);
+    }
+  }
+  const windows = [...byStart.values()].sort((a, b) => a.start - b.start);
+  const faults = new Map<number, WindowFault>();
+  for (const window of windows) {
+    const fault = windowFault(window, byStart.get(window.start - 60));
+    if (fault) faults.set(window.start, fault);
+  }
+  const clean = (start: number): CompleteWindow | undefined => {
+    const window = byStart.get(start);
+    return isComplete(window) && !faults.has(start) ? window : undefined;
+  };
+
+  const latest = byStart.get(latestStart);
+  const latestFault = faults.get(latestStart);
+  if (latestFault) {
+    const what =
+      latestFault === "counter-reset"
+        ? "counters went back (a broker restart resets them)"
+        : "counts do not explain the change in queue size";
+    return hold(input, latestFault, `metrics for ${clock(latestStart)} are unusable: ${what}`);
+  }
+
+  if (base === 0 && latest?.queueSize !== undefined) {
+    const activation = settings.scaleToZero.activationQueueSize;
+    if (latest.queueSize >= activation) {
+      const estimates = isComplete(latest) ? estimate(input, latest, clean, windows, faults) : undefined;
+      const wanted = Math.max(1, settings.minConsumers, estimates?.targetConsumers ?? 1);
+      const desired = Math.min(wanted, settings.maxStep, settings.maxConsumers);
+      const why = `${latest.queueSize} message(s) waiting with no consumers (activation at ${activation})`;
+      return {
+        desired,
+        action: "scale-out",
+        reason: `scale out from zero to ${desired}: ${why}${estimates ? `; ${describe(estimates)}` : ""}`,
+        dataQuality: isComplete(latest) ? "ok" : "missing",
+        estimates,
+      };
+    }
+    if (settings.scaleToZero.enabled) {
+      return hold(input, "ok", `queue is empty (${latest.queueSize} message(s)); staying at zero`);
+    }
+  }
+
+  if (!isComplete(latest)) {
+    return hold(input, "missing", `no complete metrics for the minute starting ${clock(latestStart)}`);
+  }
+
+  const estimates = estimate(input, latest, clean, windows, faults);
+  const summary = describe(estimates);
+  const lastAction = Math.max(input.lastScaleOutAt ?? -Infinity, input.lastScaleInAt ?? -Infinity);
+  const scaleInWaitsUntil = lastAction + settings.scaleInCooldownSeconds;
+
+  if (base > settings.maxConsumers) {
+    return act("scale-in", settings.maxConsumers, `above maxConsumers ${settings.maxConsumers}`, estimates);
+  }
+  if (base < settings.minConsumers && !(base === 0 && settings.scaleToZero.enabled)) {
+    return act("scale-out", settings.minConsumers, `below minConsumers ${settings.minConsumers}`, estimates);
+  }
+
+  if (estimates.requiredConsumers > base) {
+    const scaleOutWaitsUntil = (input.lastScaleOutAt ?? -Infinity) + settings.scaleOutCooldownSeconds;
+    if (now < scaleOutWaitsUntil) {
+      return hold(
+        input,
+        "ok",
+        `${estimates.requiredConsumers} needed but scale-out cooldown runs until ${clock(scaleOutWaitsUntil)}; ${summary}`,
+        estimates,
+      );
+    }
+    const desired = Math.min(estimates.targetConsumers, base + settings.maxStep, settings.maxConsumers);
+    if (desired <= base) {
+      return hold(
+        input,
+        "ok",
+        `${estimates.requiredConsumers} needed but at maxConsumers; ${summary}`,
+        estimates,
+      );
+    }
+    return act("scale-out", desired, `${base} would miss the wait target; ${summary}`, estimates);
+  }
+
+  if (settings.scaleToZero.enabled && base > 0 && isQuiet(input, clean)) {
+    if (now < scaleInWaitsUntil) {
+      return hold(
+        input,
+        "ok",
+        `idle, but scale-in cooldown runs until ${clock(scaleInWaitsUntil)}`,
+        estimates,
+      );
+    }
+    const desired = Math.max(0, base - settings.maxStep);
+    const quiet = Math.round(settings.scaleToZero.quietPeriodSeconds / 60);
+    return act("scale-in", desired, `no arrivals and an empty queue for ${quiet} min`, estimates);
+  }
+
+  const stable = stabilisedNeed(input, estimates, clean);
+  const floor = settings.minConsumers;
+  if (stable !== undefined) {
+    const candidate = Math.max(stable.consumers, floor);
+    const worthIt = base - candidate >= Math.max(1, Math.ceil(SCALE_IN_TOLERANCE * base));
+    if (candidate < base && worthIt) {
+      if (now < scaleInWaitsUntil) {
+        return hold(
+          input,
+          "ok",
+          `${candidate} would do but scale-in cooldown runs until ${clock(scaleInWaitsUntil)}; ${summary}`,
+          estimates,
+        );
+      }
+      const desired = Math.max(candidate, base - settings.maxStep);
+      return act("scale-in", desired, `${stable.why}; ${summary}`, estimates);
+    }
+  }
+  return hold(input, "ok", `${base} meets the wait target; ${summary}`, estimates);
+
+  function act(action: ScalingAction, desired: number, why: string, est: ScalingEstimates): ScalingDecision {
+    const verb = action === "scale-out" ? "scale out" : "scale in";
+    return {
+      desired,
+      action,
+      reason: `${verb} ${base} → ${desired}: ${why}`,
+      dataQuality: "ok",
+      estimates: est,
+    };
+  }
+}
+
+function hold(
+  input: ScalingInput,
+  dataQuality: DataQuality,
+  why: string,
+  estimates?: ScalingEstimates,
+): ScalingDecision {
+  const { settings } = input;
+  const base = input.fleet.desired;
+  const floor = base === 0 && settings.scaleToZero.enabled ? 0 : settings.minConsumers;
+  const desired = Math.min(Math.max(base, floor), settings.maxConsumers);
+  const verb = dataQuality === "ok" ? "hold" : "keep";
+  const action: ScalingAction = desired > base ? "scale-out" : desired < base ? "scale-in" : "hold";
+  const bounds = desired === base ? "" : ` (moved into bounds ${floor}..${settings.maxConsumers})`;
+  return { desired, action, reason: `${verb} ${desired}${bounds}: ${why}`, dataQuality, estimates };
+}
+
+function drainAllowanceSeconds(settings: ScalingSettings): number {
+  // A message that starts waiting now is seen a minute later at best, and a consumer started then
+  // takes consumerStartupSeconds to help. What is left of the target is the time to clear the queue.
+  return Math.max(settings.targetWaitSeconds / 3, settings.targetWaitSeconds - reactionSeconds(settings));
+}
+
+function reactionSeconds(settings: ScalingSettings): number {
+  return 60 + settings.consumerStartupSeconds;
+}
+
+interface Need {
+  required: number;
+  target: number;
+}
+
+/**
+ * Consumers needed, from what is waiting and what arrives. With first-in first-out service a message
+ * that joins `waiting` others waits about waiting / (N × rate), so N consumers meet the target while
+ * the backlog they will face after one reaction time (in which arrivals above their capacity pile up)
+ * stays within N × rate × drain allowance. That is `required`: fewer and the target is missed before
+ * another decision can help. `target` adds what the sustained arrival rate needs at the target
+ * utilisation, so a fleet that is scaled out stays ahead of a load that has moved.
+ */
+function need(
+  arrivalsNow: number,
+  sustainedArrivals: number,
+  waiting: number,
+  perConsumerMinute: number,
+  settings: ScalingSettings,
+): Need {
+  const drain = drainAllowanceSeconds(settings) / 60;
+  const reaction = reactionSeconds(settings) / 60;
+  const forBacklog = waiting / (perConsumerMinute * drain);
+  const forGrowth = (waiting + arrivalsNow * reaction) / (perConsumerMinute * (drain + reaction));
+  const required = Math.ceil(Math.max(forBacklog, forGrowth) - 1e-9);
+  const sustained = Math.ceil(sustainedArrivals / (settings.targetUtilisation * perConsumerMinute) - 1e-9);
+  return { required, target: Math.max(required, sustained) };
+}
+
+/** Mean arrivals per minute over the clean windows among the `minutes` ending with `start`. */
+function meanArrivals(
+  start: number,
+  minutes: number,
+  clean: (start: number) => CompleteWindow | undefined,
+): number | undefined {
+  let sum = 0;
+  let seen = 0;
+  for (let s = start - 60 * (minutes - 1); s <= start; s += 60) {
+    const window = clean(s);
+    if (!window) continue;
+    sum += window.enqueueCount;
+    seen++;
+  }
+  return seen === 0 ? undefined : sum / seen;
+}
+
+function estimate(
+  input: ScalingInput,
+  latest: CompleteWindow,
+  clean: (start: number) => CompleteWindow | undefined,
+  windows: readonly MetricWindow[],
+  faults: ReadonlyMap<number, WindowFault>,
+): ScalingEstimates {
+  const { settings } = input;
+  const history = estimateServiceRate(windows, new Set(faults.keys()));
+  let servicePerConsumerMinute = settings.fallbackMessagesPerConsumerMinute;
+  let serviceRateSource: ServiceRateSource = "fallback";
+  if (history) {
+    servicePerConsumerMinute = history.perConsumerMinute;
+    serviceRateSource = "history";
+  } else if (input.serviceRateHint !== undefined && input.serviceRateHint > 0) {
+    servicePerConsumerMinute = input.serviceRateHint;
+    serviceRateSource = "hint";
+  }
+  const arrivalsPerMinute = latest.enqueueCount;
+  const sustainedArrivalsPerMinute =
+    meanArrivals(latest.start, SUSTAINED_MINUTES, clean) ?? arrivalsPerMinute;
+  const waiting = waitingMessages(latest);
+  const { required, target } = need(
+    arrivalsPerMinute,
+    sustainedArrivalsPerMinute,
+    waiting,
+    servicePerConsumerMinute,
+    settings,
+  );
+  return {
+    arrivalsPerMinute,
+    sustainedArrivalsPerMinute,
+    servicePerConsumerMinute,
+    serviceRateSource,
+    queueSize: latest.queueSize,
+    waiting,
+    drainAllowanceSeconds: drainAllowanceSeconds(settings),
+    requiredConsumers: required,
+    targetConsumers: target,
+  };
+}
+
+/**
+ * The most consumers any minute of the stabilisation window needed, and what the arrival trend over
+ * that window says will be needed ten minutes after a scale-in. Undefined when too many of the
+ * window's minutes lack clean data to be sure.
+ */
+function stabilisedNeed(
+  input: ScalingInput,
+  estimates: ScalingEstimates,
+  clean: (start: number) => CompleteWindow | undefined,
+): { consumers: number; why: string } | undefined {
+  const { settings } = input;
+  const latestStart = Math.floor(input.now / 60) * 60 - 60;
+  const minutes = Math.max(1, Math.round(settings.scaleInStabilisationSeconds / 60));
+  const mu = estimates.servicePerConsumerMinute;
+  let most = 0;
+  let seen = 0;
+  const times: number[] = [];
+  const rates: number[] = [];
+  for (let i = minutes - 1; i >= 0; i--) {
+    const start = latestStart - 60 * i;
+    const window = clean(start);
+    if (!window) continue;
+    seen++;
+    const sustained = meanArrivals(start, SUSTAINED_MINUTES, clean) ?? window.enqueueCount;
+    most = Math.max(most, need(window.enqueueCount, sustained, waitingMessages(window), mu, settings).target);
+    times.push(-i);
+    rates.push(window.enqueueCount);
+  }
+  if (seen < Math.ceil(MIN_COVERAGE * minutes)) return undefined;
+  const slope = slopePerMinute(times, rates);
+  const ahead = (SCALE_IN_LOOKAHEAD_SECONDS + 60 + settings.consumerStartupSeconds) / 60;
+  const projectedArrivals = estimates.sustainedArrivalsPerMinute + Math.max(0, slope) * ahead;
+  const projected = need(projectedArrivals, projectedArrivals, 0, mu, settings).target;
+  const consumers = Math.max(most, projected);
+  const why =
+    projected > most
+      ? `arrivals rising ${Math.round(slope)}/min², ${projected} cover the next ${Math.round(ahead)} min`
+      : `at most ${most} needed over the last ${minutes} min`;
+  return { consumers, why };
+}
+
+function slopePerMinute(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  if (n < 3) return 0;
+  const meanX = xs.reduce((s, x) => s + x, 0) / n;
+  const meanY = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] ?? 0) - meanX;
+    sxy += dx * ((ys[i] ?? 0) - meanY);
+    sxx += dx * dx;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+function isQuiet(input: ScalingInput, clean: (start: number) => CompleteWindow | undefined): boolean {
+  const minutes = Math.max(1, Math.round(input.settings.scaleToZero.quietPeriodSeconds / 60));
+  const latestStart = Math.floor(input.now / 60) * 60 - 60;
+  let seen = 0;
+  for (let i = 0; i < minutes; i++) {
+    const window = clean(latestStart - 60 * i);
+    if (!window) {
+      if (i === 0) return false;
+      continue;
+    }
+    if (window.enqueueCount > 0 || window.queueSize > 0) return false;
+    seen++;
+  }
+  return seen >= Math.ceil(MIN_COVERAGE * minutes);
+}
+
+function describe(e: ScalingEstimates): string {
+  const rate = `${round(e.arrivalsPerMinute)} arrivals in the last minute (${round(e.sustainedArrivalsPerMinute)}/min over 5)`;
+  const service = `${round(e.servicePerConsumerMinute)} msg/min per busy consumer (${e.serviceRateSource})`;
+  const backlog = `${e.waiting} waiting of ${e.queueSize} queued`;
+  const drainAt = (n: number): string => {
+    const spare = n * e.servicePerConsumerMinute - e.sustainedArrivalsPerMinute;
+    const newest = `the newest waits ~${round((e.waiting / (n * e.servicePerConsumerMinute)) * 60)} s`;
+    if (spare <= 0) return `${newest} and the backlog grows`;
+    return `${newest} and the backlog clears in ${round((e.waiting / spare) * 60)} s`;
+  };
+  const plan =
+    e.waiting === 0 || e.targetConsumers === 0
+      ? `${e.targetConsumers} consumers needed`
+      : `with ${e.targetConsumers} consumers ${drainAt(e.targetConsumers)}`;
+  return `${rate}, ${service}, ${backlog}; ${plan} (allowance ${round(e.drainAllowanceSeconds)} s)`;
+}
+
+function round(value: number): string {
+  return value >= 100 ? Math.round(value).toString() : value.toFixed(1);
+}
+
+function clock(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().slice(11, 16);
+}
