@@ -360,9 +360,9 @@ function stabilisedNeed(
     rates.push(window.enqueueCount);
   }
   if (seen < Math.ceil(MIN_COVERAGE * minutes)) return undefined;
-  const slope = slopePerMinute(times, rates);
+  const slope = risingSlope(times, rates);
   const ahead = (SCALE_IN_LOOKAHEAD_SECONDS + 60 + settings.consumerStartupSeconds) / 60;
-  const projectedArrivals = estimates.sustainedArrivalsPerMinute + Math.max(0, slope) * ahead;
+  const projectedArrivals = estimates.sustainedArrivalsPerMinute + slope * ahead;
   const projected = need(projectedArrivals, projectedArrivals, 0, mu, settings).target;
   const consumers = Math.max(most, projected);
   const why =
@@ -372,9 +372,13 @@ function stabilisedNeed(
   return { consumers, why };
 }
 
-function slopePerMinute(xs: readonly number[], ys: readonly number[]): number {
+/**
+ * Least-squares slope of ys over xs, or 0 when it is not clearly above noise (under two standard
+ * errors): a rise read into minute-to-minute noise would hold consumers for nothing.
+ */
+function risingSlope(xs: readonly number[], ys: readonly number[]): number {
   const n = xs.length;
-  if (n < 3) return 0;
+  if (n < 4) return 0;
   const meanX = xs.reduce((s, x) => s + x, 0) / n;
   const meanY = ys.reduce((s, y) => s + y, 0) / n;
   let sxy = 0;
@@ -384,7 +388,15 @@ function slopePerMinute(xs: readonly number[], ys: readonly number[]): number {
     sxy += dx * ((ys[i] ?? 0) - meanY);
     sxx += dx * dx;
   }
-  return sxx === 0 ? 0 : sxy / sxx;
+  if (sxx === 0) return 0;
+  const slope = sxy / sxx;
+  let residuals = 0;
+  for (let i = 0; i < n; i++) {
+    const fitted = meanY + slope * ((xs[i] ?? 0) - meanX);
+    residuals += ((ys[i] ?? 0) - fitted) ** 2;
+  }
+  const standardError = Math.sqrt(residuals / (n - 2) / sxx);
+  return slope > 2 * standardError ? slope : 0;
 }
 
 function isQuiet(input: ScalingInput, clean: (start: number) => CompleteWindow | undefined): boolean {

@@ -15,9 +15,9 @@ export const scalingSettingsSchema = z
     /** No scale-out sooner than this after the previous scale-out. */
     scaleOutCooldownSeconds: z.number().min(0).max(86_400).default(60),
     /** No scale-in sooner than this after any scaling action (also what keeps a reversal from being a flap). */
-    scaleInCooldownSeconds: z.number().min(0).max(86_400).default(600),
+    scaleInCooldownSeconds: z.number().min(0).max(86_400).default(660),
     /** Scale in only when the need has stayed lower for this long. */
-    scaleInStabilisationSeconds: z.number().min(60).max(86_400).default(600),
+    scaleInStabilisationSeconds: z.number().min(60).max(86_400).default(300),
     /** The largest change, in consumers, of one decision. */
     maxStep: z.number().int().min(1).default(50),
     /** Share of the fleet's estimated capacity the steady arrival rate may use. */

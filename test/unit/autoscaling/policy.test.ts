@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import type { MetricWindow } from "../../../functions/autoscaling/metrics.js";
+import { decideConsumers, type ScalingInput } from "../../../functions/autoscaling/policy.js";
+import { type ScalingSettingsInput, scalingSettings } from "../../../functions/autoscaling/settings.js";
+import { endOf, history, type MinuteLoad, random, steady, T0 } from "./windows.js";
+
+const MU = 30;
+
+function input(
+  windows: MetricWindow[],
+  fleet: number,
+  settings: ScalingSettingsInput = {},
+  extra: Partial<ScalingInput> = {},
+): ScalingInput {
+  return {
+    now: endOf(windows),
+    windows,
+    fleet: { current: fleet, desired: fleet },
+    settings: scalingSettings(settings),
+    ...extra,
+  };
+}
+
+function shiftQueue(windows: readonly MetricWindow[], extra: number): MetricWindow[] {
+  return windows.map((w) => ({ ...w, queueSize: (w.queueSize ?? 0) + extra }));
+}
+
+function randomLoads(next: () => number, minutes: number, consumers: number): MinuteLoad[] {
+  const base = 50 + next() * 1500;
+  return Array.from({ length: minutes }, () => ({
+    arrivals: Math.round(base * (0.5 + next())),
+    consumers,
+  }));
+}
+
+describe("decideConsumers", () => {
+  it("never asks for fewer consumers when more messages are waiting", () => {
+    const next = random(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const fleet = 1 + Math.floor(next() * 60);
+      const windows = history(randomLoads(next, 30, fleet), 10 + next() * 50);
+      const lastScaleOutAt = next() < 0.3 ? endOf(windows) - 60 * Math.floor(next() * 20) : undefined;
+      let previous = -1;
+      for (const extra of [0, 1, 5, 20, 100, 500, 2_000, 10_000, 50_000]) {
+        const { desired } = decideConsumers(
+          input(shiftQueue(windows, extra), fleet, { maxConsumers: 200 }, { lastScaleOutAt }),
+        );
+        expect(desired).toBeGreaterThanOrEqual(previous);
+        previous = desired;
+      }
+    }
+  });
+
+  it("keeps the fleet within minConsumers..maxConsumers and changes it by at most maxStep", () => {
+    const next = random(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const min = Math.floor(next() * 5);
+      const max = min + 1 + Math.floor(next() * 40);
+      const maxStep = 1 + Math.floor(next() * 8);
+      const fleet = min + Math.floor(next() * (max - min + 1));
+      const windows = shiftQueue(
+        history(randomLoads(next, 30, fleet), 10 + next() * 50),
+        Math.floor(next() * 5_000),
+      );
+      const { desired } = decideConsumers(
+        input(windows, fleet, {
+          minConsumers: min,
+          maxConsumers: max,
+          maxStep,
+          scaleToZero: { enabled: false },
+        }),
+      );
+      expect(desired).toBeGreaterThanOrEqual(min);
+      expect(desired).toBeLessThanOrEqual(max);
+      expect(Math.abs(desired - fleet)).toBeLessThanOrEqual(maxStep);
+    }
+  });
+
+  it("moves a fleet that is out of bounds back into them", () => {
+    const windows = history(steady(30, 300, 10), MU);
+    expect(decideConsumers(input(windows, 40, { maxConsumers: 25 })).desired).toBe(25);
+    expect(decideConsumers(input(windows, 2, { minConsumers: 5 })).desired).toBe(5);
+  });
+
+  it("does not scale out again within the scale-out cooldown", () => {
+    const windows = history([...steady(25, 300, 10), ...steady(5, 1_500, 10)], MU);
+    const now = endOf(windows);
+    const free = decideConsumers(input(windows, 10, {}, {}));
+    expect(free.action).toBe("scale-out");
+    const cooling = decideConsumers(
+      input(windows, 10, { scaleOutCooldownSeconds: 300 }, { lastScaleOutAt: now - 120 }),
+    );
+    expect(cooling.desired).toBe(10);
+    expect(cooling.reason).toMatch(/cooldown/);
+  });
+
+  it("does not scale in within the scale-in cooldown of any action", () => {
+    const windows = history(steady(30, 100, 40), MU);
+    const now = endOf(windows);
+    expect(decideConsumers(input(windows, 40)).action).toBe("scale-in");
+    for (const recent of [{ lastScaleOutAt: now - 300 }, { lastScaleInAt: now - 300 }]) {
+      const decision = decideConsumers(input(windows, 40, { scaleInCooldownSeconds: 600 }, recent));
+      expect(decision.desired).toBe(40);
+      expect(decision.reason).toMatch(/cooldown/);
+    }
+  });
+
+  it("scales in only after the need has stayed lower for the stabilisation window", () => {
+    const busy = history([...steady(26, 900, 34), ...steady(4, 150, 34)], MU);
+    expect(decideConsumers(input(busy, 34, { scaleInStabilisationSeconds: 300 })).desired).toBe(34);
+    const calm = history([...steady(24, 900, 34), ...steady(6, 150, 34)], MU);
+    expect(decideConsumers(input(calm, 34, { scaleInStabilisationSeconds: 300 })).desired).toBeLessThan(34);
+  });
+
+  it("takes no action on steady but noisy load once it has sized the fleet", () => {
+    const next = random(3);
+    const settings = scalingSettings({});
+    const windows: MetricWindow[] = [];
+    let fleet = 30;
+    let waiting = 0;
+    const actions: { minute: number; direction: number }[] = [];
+    let lastScaleOutAt: number | undefined;
+    let lastScaleInAt: number | undefined;
+    for (let minute = 0; minute < 240; minute++) {
+      const arrivals = Math.round(600 * (0.8 + 0.4 * next()));
+      const [window] = history([{ arrivals, consumers: fleet }], MU, waiting);
+      if (!window) throw new Error("no window");
+      window.start = T0 + 60 * minute;
+      waiting = Math.max(
+        0,
+        (window.queueSize ?? 0) - Math.min(fleet, Math.round((window.dispatchCount ?? 0) / MU)),
+      );
+      windows.push(window);
+      const decision = decideConsumers({
+        now: window.start + 60,
+        windows: windows.slice(-60),
+        fleet: { current: fleet, desired: fleet },
+        lastScaleOutAt,
+        lastScaleInAt,
+        settings,
+      });
+      if (decision.desired > fleet) lastScaleOutAt = window.start + 60;
+      if (decision.desired < fleet) lastScaleInAt = window.start + 60;
+      if (decision.desired !== fleet)
+        actions.push({ minute, direction: Math.sign(decision.desired - fleet) });
+      fleet = decision.desired;
+    }
+    // Starting oversized, it may take a step or two down while the history fills, then nothing.
+    expect(actions.filter((a) => a.minute >= 30)).toEqual([]);
+    expect(actions.every((a) => a.direction === -1)).toBe(true);
+  });
+
+  it("keeps the current count when the latest minute has no data, and says so", () => {
+    const windows = history([...steady(25, 300, 10), ...steady(5, 3_000, 10)], MU);
+    const now = endOf(windows);
+    const gap = decideConsumers(input(windows.slice(0, -1), 10, {}, { now }));
+    expect(gap).toMatchObject({ desired: 10, action: "hold", dataQuality: "missing" });
+    expect(gap.reason).toMatch(/no complete metrics/);
+    const partial = windows.map((w, i) =>
+      i === windows.length - 1 ? { start: w.start, queueSize: w.queueSize } : w,
+    );
+    expect(decideConsumers(input(partial, 10))).toMatchObject({ desired: 10, dataQuality: "missing" });
+  });
+
+  it("never scales on a counter reset", () => {
+    const windows = history([...steady(25, 300, 10), ...steady(5, 3_000, 10)], MU);
+    const last = windows.length - 1;
+    const cumulative = windows.slice(0, last).reduce((sum, w) => sum + (w.enqueueCount ?? 0), 0);
+    const negative = windows.map((w, i) =>
+      i === last ? { ...w, enqueueCount: 40 - cumulative, dispatchCount: 35 - cumulative } : w,
+    );
+    expect(decideConsumers(input(negative, 10))).toMatchObject({ desired: 10, dataQuality: "counter-reset" });
+    const partial = windows.map((w, i) => (i === last ? { ...w, enqueueCount: 40, dispatchCount: 35 } : w));
+    expect(decideConsumers(input(partial, 10))).toMatchObject({ desired: 10, dataQuality: "inconsistent" });
+  });
+
+  it("does not count a reset window as load once newer windows are clean", () => {
+    const windows = history(steady(40, 600, 24), MU);
+    const reset = windows.map((w, i) =>
+      i === 35 ? { ...w, enqueueCount: -50_000, dispatchCount: -50_000 } : w,
+    );
+    expect(decideConsumers(input(reset, 24)).action).toBe("hold");
+  });
+
+  it("scales to zero after the quiet period, and not before", () => {
+    const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
+    const quiet = history([...steady(20, 60, 3), ...steady(16, 0, 3)], MU);
+    expect(decideConsumers(input(quiet, 3, settings)).desired).toBe(0);
+    const recent = history([...steady(26, 60, 3), ...steady(10, 0, 3)], MU);
+    expect(decideConsumers(input(recent, 3, settings)).desired).toBeGreaterThan(0);
+    expect(decideConsumers(input(quiet, 3, { scaleToZero: { enabled: false } })).desired).toBe(1);
+  });
+
+  it("scales from zero as soon as a message waits", () => {
+    const settings = { scaleToZero: { enabled: true } };
+    const idle = history(steady(30, 0, 0), MU);
+    expect(decideConsumers(input(idle, 0, settings))).toMatchObject({ desired: 0, action: "hold" });
+    const first = history([...steady(29, 0, 0), { arrivals: 1, consumers: 0 }], MU);
+    const decision = decideConsumers(input(first, 0, settings));
+    expect(decision.action).toBe("scale-out");
+    expect(decision.desired).toBeGreaterThanOrEqual(1);
+    expect(decision.reason).toMatch(/from zero/);
+  });
+
+  it("scales from zero even when the cooldown of an earlier scale-out is running", () => {
+    const first = history([...steady(29, 0, 0), { arrivals: 500, consumers: 0 }], MU);
+    const now = endOf(first);
+    const decision = decideConsumers(
+      input(first, 0, { scaleToZero: { enabled: true } }, { lastScaleOutAt: now - 30 }),
+    );
+    expect(decision.desired).toBeGreaterThan(1);
+  });
+
+  it("learns the service rate from history and sizes slower consumers to a bigger fleet", () => {
+    const fast = decideConsumers(input(history(steady(30, 600, 40), 60), 40));
+    const slow = decideConsumers(input(history(steady(30, 600, 40), 20), 40));
+    expect(fast.estimates?.serviceRateSource).toBe("history");
+    expect(fast.estimates?.servicePerConsumerMinute).toBeCloseTo(60, -1);
+    expect(slow.estimates?.servicePerConsumerMinute).toBeCloseTo(20, 0);
+    expect(slow.estimates?.targetConsumers ?? 0).toBeGreaterThan(fast.estimates?.targetConsumers ?? 0);
+  });
+
+  it("falls back to the hint, then to the configured rate, without history", () => {
+    const first = history([...steady(29, 0, 0), { arrivals: 900, consumers: 0 }], MU);
+    const settings = { scaleToZero: { enabled: true }, fallbackMessagesPerConsumerMinute: 10 };
+    const fallback = decideConsumers(input(first, 0, settings));
+    expect(fallback.estimates?.serviceRateSource).toBe("fallback");
+    const hinted = decideConsumers(input(first, 0, settings, { serviceRateHint: 90 }));
+    expect(hinted.estimates?.serviceRateSource).toBe("hint");
+    expect(hinted.desired).toBeLessThan(fallback.desired);
+  });
+
+  it("explains a scale-out with arrivals, service rate, backlog and drain time", () => {
+    const windows = history([...steady(25, 300, 10), ...steady(5, 1_500, 10)], MU);
+    const { reason, action } = decideConsumers(input(windows, 10));
+    expect(action).toBe("scale-out");
+    expect(reason).toMatch(/arrivals/);
+    expect(reason).toMatch(/msg\/min per busy consumer/);
+    expect(reason).toMatch(/waiting/);
+    expect(reason).toMatch(/clears in/);
+  });
+});
