@@ -11,8 +11,8 @@ export interface RunSummary {
   consumerMinutes: number;
   actions: number;
   flaps: number;
-  /** Seconds from the start of each action that reverses the previous one within the flap window. */
-  flapTimes: number[];
+  /** Each action that reverses the previous one within the flap window, with that previous one. */
+  flapPairs: [ScalingEvent, ScalingEvent][];
   /** Share of messages that waited longer than the target. */
   lateShare: number;
   /** Arrival minutes holding the most late messages, as "a-b" ranges. */
@@ -23,7 +23,7 @@ export function summarise(result: RunResult, arrivals: Float64Array, targetWaitS
   const sorted = Float64Array.from(result.waits).sort();
   const at = (q: number): number =>
     sorted.length === 0 ? 0 : (sorted[Math.ceil(q * sorted.length) - 1] ?? 0);
-  const flapTimes = flaps(result.events);
+  const flapPairs = flaps(result.events);
   const lateByMinute = new Map<number, number>();
   let late = 0;
   result.waits.forEach((wait, i) => {
@@ -39,23 +39,23 @@ export function summarise(result: RunResult, arrivals: Float64Array, targetWaitS
     peakBacklog: result.peakBacklog,
     consumerMinutes: result.consumerMinutes,
     actions: result.events.length,
-    flaps: flapTimes.length,
-    flapTimes,
+    flaps: flapPairs.length,
+    flapPairs,
     lateShare: sorted.length === 0 ? 0 : late / sorted.length,
     lateMinutes: ranges([...lateByMinute.keys()].sort((a, b) => a - b)),
   };
 }
 
-function flaps(events: readonly ScalingEvent[]): number[] {
-  const times: number[] = [];
+function flaps(events: readonly ScalingEvent[]): [ScalingEvent, ScalingEvent][] {
+  const pairs: [ScalingEvent, ScalingEvent][] = [];
   for (let i = 1; i < events.length; i++) {
     const previous = events[i - 1];
     const event = events[i];
     if (!previous || !event) continue;
     const reversed = Math.sign(event.to - event.from) !== Math.sign(previous.to - previous.from);
-    if (reversed && event.at - previous.at <= FLAP_WINDOW_SECONDS) times.push(event.at);
+    if (reversed && event.at - previous.at <= FLAP_WINDOW_SECONDS) pairs.push([previous, event]);
   }
-  return times;
+  return pairs;
 }
 
 function ranges(minutes: readonly number[]): string {
@@ -74,6 +74,10 @@ function ranges(minutes: readonly number[]): string {
   }
   if (start !== undefined && last !== undefined) parts.push(start === last ? `${start}` : `${start}-${last}`);
   return parts.length > 6 ? `${parts.slice(0, 6).join(", ")} and ${parts.length - 6} more` : parts.join(", ");
+}
+
+export function describeEvent(event: ScalingEvent): string {
+  return `${event.from}→${event.to} at minute ${event.at / 60}`;
 }
 
 export function seconds(value: number): string {

@@ -139,8 +139,8 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
 
   const estimates = estimate(input, latest, clean, windows, faults);
   const summary = describe(estimates);
-  const lastAction = Math.max(input.lastScaleOutAt ?? -Infinity, input.lastScaleInAt ?? -Infinity);
-  const scaleInWaitsUntil = lastAction + settings.scaleInCooldownSeconds;
+  // Only a scale-out holds back a scale-in: a second step down is no reversal, so no flap.
+  const scaleInWaitsUntil = (input.lastScaleOutAt ?? -Infinity) + settings.scaleInCooldownSeconds;
 
   if (base > settings.maxConsumers) {
     return act("scale-in", settings.maxConsumers, `above maxConsumers ${settings.maxConsumers}`, estimates);
@@ -354,8 +354,9 @@ function stabilisedNeed(
     const window = clean(start);
     if (!window) continue;
     seen++;
-    const sustained = meanArrivals(start, SUSTAINED_MINUTES, clean) ?? window.enqueueCount;
-    most = Math.max(most, need(window.enqueueCount, sustained, waitingMessages(window), mu, settings).target);
+    // Each minute's own arrivals, not the five-minute mean, so the window does not reach further back than it says.
+    const arrivals = window.enqueueCount;
+    most = Math.max(most, need(arrivals, arrivals, waitingMessages(window), mu, settings).target);
     times.push(-i);
     rates.push(window.enqueueCount);
   }

@@ -14,7 +14,7 @@ export const scalingSettingsSchema = z
     consumerStartupSeconds: z.number().min(0).max(3_600).default(60),
     /** No scale-out sooner than this after the previous scale-out. */
     scaleOutCooldownSeconds: z.number().min(0).max(86_400).default(60),
-    /** No scale-in sooner than this after any scaling action (also what keeps a reversal from being a flap). */
+    /** No scale-in sooner than this after a scale-out: just over the ten minutes within which a reversal is a flap. */
     scaleInCooldownSeconds: z.number().min(0).max(86_400).default(660),
     /** Scale in only when the need has stayed lower for this long. */
     scaleInStabilisationSeconds: z.number().min(60).max(86_400).default(300),

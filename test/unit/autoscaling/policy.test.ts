@@ -94,15 +94,19 @@ describe("decideConsumers", () => {
     expect(cooling.reason).toMatch(/cooldown/);
   });
 
-  it("does not scale in within the scale-in cooldown of any action", () => {
+  it("does not scale in within the scale-in cooldown of a scale-out", () => {
     const windows = history(steady(30, 100, 40), MU);
     const now = endOf(windows);
     expect(decideConsumers(input(windows, 40)).action).toBe("scale-in");
-    for (const recent of [{ lastScaleOutAt: now - 300 }, { lastScaleInAt: now - 300 }]) {
-      const decision = decideConsumers(input(windows, 40, { scaleInCooldownSeconds: 600 }, recent));
-      expect(decision.desired).toBe(40);
-      expect(decision.reason).toMatch(/cooldown/);
-    }
+    const decision = decideConsumers(
+      input(windows, 40, { scaleInCooldownSeconds: 600 }, { lastScaleOutAt: now - 300 }),
+    );
+    expect(decision.desired).toBe(40);
+    expect(decision.reason).toMatch(/cooldown/);
+    const later = decideConsumers(
+      input(windows, 40, { scaleInCooldownSeconds: 600 }, { lastScaleOutAt: now - 660 }),
+    );
+    expect(later.action).toBe("scale-in");
   });
 
   it("scales in only after the need has stayed lower for the stabilisation window", () => {

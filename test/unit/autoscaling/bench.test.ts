@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { oracleConsumerMinutes } from "../../../bench/autoscaling/oracle.js";
+import { kedaStyle, staticForPeak } from "../../../bench/autoscaling/policies.js";
+import { summarise } from "../../../bench/autoscaling/report.js";
+import { type Autoscaler, buildWorkload, simulate } from "../../../bench/autoscaling/simulator.js";
+import { readTraceFile, type Trace, TraceFileError } from "../../../bench/autoscaling/traces.js";
+import { random } from "./windows.js";
+
+function randomTrace(next: () => number, name: string): Trace {
+  const minutes = 30 + Math.floor(next() * 60);
+  const base = 20 + next() * 300;
+  const arrivals = Array.from({ length: minutes }, () => (next() < 0.1 ? base * 6 : base) * next());
+  return {
+    name,
+    description: name,
+    arrivals,
+    exactCounts: false,
+    serviceSeconds: arrivals.map(() => 2),
+    restarts: [],
+  };
+}
+
+const options = (initialConsumers: number) => ({
+  startupSeconds: 30,
+  tailMinutes: 30,
+  initialConsumers,
+  maxConsumers: 200,
+});
+
+describe("oracleConsumerMinutes", () => {
+  it("is never above what a run that kept every wait within the target paid", () => {
+    const next = random(5);
+    let checked = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const workload = buildWorkload(randomTrace(next, `t${trial}`), trial);
+      const target = 60 + Math.floor(next() * 300);
+      const bound = oracleConsumerMinutes(workload, target);
+      const policies: [Autoscaler, number][] = [
+        [staticForPeak(5 + Math.floor(next() * 60)), 0],
+        [kedaStyle(1 + Math.floor(next() * 20), 200), 5],
+      ];
+      for (const [policy, initial] of policies) {
+        const fleet = initial || 5 + Math.floor(next() * 60);
+        const result = simulate(workload, policy, options(fleet));
+        const summary = summarise(result, workload.arrivals, target);
+        if (summary.max > target) continue;
+        checked++;
+        expect(result.consumerMinutes).toBeGreaterThanOrEqual(bound);
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});
+
+describe("simulate", () => {
+  it("gives the same result for the same seed", () => {
+    const trace = randomTrace(random(9), "same");
+    const run = () => simulate(buildWorkload(trace, 42), kedaStyle(10, 200), options(5));
+    const [a, b] = [run(), run()];
+    expect(a.consumerMinutes).toBe(b.consumerMinutes);
+    expect(Array.from(a.waits)).toEqual(Array.from(b.waits));
+  });
+});
+
+describe("readTraceFile", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mqops-trace-"));
+
+  it("reads minute,arrivals rows with an optional service time and fills gaps with no arrivals", () => {
+    const file = join(dir, "mine.csv");
+    writeFileSync(file, "minute,arrivals,service\n10,5,1.5\n11,7\n13,2,3\n");
+    const trace = readTraceFile(file, 2);
+    expect(trace).toMatchObject({ name: "mine", exactCounts: true, arrivals: [5, 7, 0, 2] });
+    expect(trace.serviceSeconds).toEqual([1.5, 1.5, 1.5, 3]);
+  });
+
+  it("names the line of a bad row", () => {
+    const file = join(dir, "bad.csv");
+    writeFileSync(file, "0,5\n1,-3\n");
+    expect(() => readTraceFile(file)).toThrow(TraceFileError);
+    expect(() => readTraceFile(file)).toThrow(/bad.csv:2/);
+  });
+});
