@@ -3,7 +3,7 @@ import { type ScalingSettings, scalingSettings } from "../../functions/autoscali
 import { oracleConsumerMinutes, workConsumerMinutes } from "./oracle.js";
 import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
 import { describeEvent, type RunSummary, seconds, summarise, table } from "./report.js";
-import { type Autoscaler, buildWorkload, EPOCH, simulate, type Workload } from "./simulator.js";
+import { type Autoscaler, buildWorkload, simulate, type Workload } from "./simulator.js";
 import { builtInTraces, DEFAULT_SERVICE_SECONDS, readTraceFile, type Trace } from "./traces.js";
 
 const USAGE = `Usage: npm run bench:autoscaling -- [--trace FILE.csv]... [--target-wait S] [--seed N] [--startup S]
@@ -35,24 +35,32 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const targetWait = positive("--target-wait", values["target-wait"]);
-const seed = Math.trunc(positive("--seed", values.seed));
-const startup = Number(values.startup);
-const serviceSeconds = positive("--service-seconds", values["service-seconds"]);
+const targetWait = atLeast("--target-wait", values["target-wait"], 30);
+const seed = Math.trunc(atLeast("--seed", values.seed, 0));
+const startup = atLeast("--startup", values.startup, 0);
+const serviceSeconds = atLeast("--service-seconds", values["service-seconds"], 0.001);
 
-function positive(flag: string, raw: string): number {
+function atLeast(flag: string, raw: string, min: number): number {
   const value = Number(raw);
-  if (!(value > 0)) {
-    console.error(`${flag} must be a number > 0, got "${raw}"\n\n${USAGE}`);
+  if (!(value >= min)) {
+    console.error(`${flag} must be a number ≥ ${min}, got "${raw}"\n\n${USAGE}`);
     process.exit(2);
   }
   return value;
 }
 
+function readTraces(files: readonly string[]): Trace[] {
+  try {
+    return files.map((file) => readTraceFile(file, serviceSeconds));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`Cannot read the trace: ${message}`);
+    process.exit(2);
+  }
+}
+
 const began = performance.now();
-const traces: Trace[] = values.trace?.length
-  ? values.trace.map((file) => readTraceFile(file, serviceSeconds))
-  : builtInTraces(seed);
+const traces: Trace[] = values.trace?.length ? readTraces(values.trace) : builtInTraces(seed);
 const workloads = traces.map((trace) => buildWorkload(trace, seed));
 
 interface Sizing {
@@ -239,7 +247,7 @@ const oracleTotal = sum((r) => r.oracle);
 const kedaTotal = sum((r) => keda(r).consumerMinutes);
 const verdict = (ok: boolean): string => (ok ? "MET    " : "NOT MET");
 
-console.log("\nBar (mqops policy over the suite):");
+console.log(`\nBar (mqops policy over ${values.trace?.length ? "these traces" : "the suite"}):`);
 const slowTraces = results.filter((r) => mq(r).p95 > targetWait);
 console.log(`  ${verdict(slowTraces.length === 0)} p95 wait within ${targetWait} s on every trace`);
 for (const r of slowTraces) {
@@ -291,7 +299,6 @@ for (const r of flapping) {
   const pairs = mq(r).flapPairs.map(([a, b]) => `${describeEvent(a)} then ${describeEvent(b)}`);
   console.log(`          ${r.trace.name}: ${pairs.join("; ")}`);
 }
-void EPOCH;
 console.log(`\n(${((performance.now() - began) / 1000).toFixed(1)} s)`);
 console.log(
   `mqops consumer-minutes at the ${targetWait} s wait target: ${oracleRatio.toFixed(2)}x the oracle's, ` +

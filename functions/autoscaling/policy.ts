@@ -19,7 +19,7 @@ export interface FleetCounts {
 export interface ScalingInput {
   /** Epoch seconds of the decision. Only windows that ended by then are used. */
   now: number;
-  /** Recent one-minute windows, any order; an hour is plenty, ten minutes is too little to scale in. */
+  /** Recent one-minute windows, any order, missing ones absent. Pass the last hour: the service rate is learned from it. */
   windows: readonly MetricWindow[];
   fleet: FleetCounts;
   /** Epoch seconds of the last scale-out and scale-in, if any. */
@@ -76,11 +76,15 @@ const SERVICE_RATE_LOOKBACK_SECONDS = 3_600;
 /**
  * Decides how many consumers a queue should have, from Amazon MQ's one-minute metrics.
  *
- * The fleet is sized so that it keeps up with arrivals at the target utilisation and clears what is
- * waiting within the wait target, less the time it takes to see the metrics and start a consumer.
- * It scales out as soon as the current fleet would miss the target, and scales in only when a smaller
- * fleet would have sufficed for the whole stabilisation window and will still suffice ten minutes out
- * on the current trend. Missing or broken data keeps the current count.
+ * Messages are taken first in, first out, so one that joins `waiting` others waits about
+ * waiting / (consumers × service rate). The policy scales out as soon as the fleet it has asked for
+ * would let that wait pass the drain allowance (the wait target less a minute of metric delay and the
+ * consumer start-up) before another decision could help, and then sizes for that backlog and for the
+ * five-minute arrival rate at the target utilisation. It spends the wait target rather than consumers:
+ * a backlog that will be taken in time is left to drain. It scales in only after the need has stayed
+ * lower for the stabilisation window, not within the cooldown of a scale-out, not by less than 10%,
+ * and not below what a clear rise in arrivals will need ten minutes on. Missing data and counter
+ * resets keep the current count, and the reason says so.
  */
 export function decideConsumers(input: ScalingInput): ScalingDecision {
   const { settings, fleet, now } = input;
