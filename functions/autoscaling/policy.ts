@@ -62,8 +62,9 @@ export interface ScalingDecision {
   estimates?: ScalingEstimates;
 }
 
-/** Changes smaller than this share of the fleet are not worth a scale-in. */
+/** Changes smaller than this share of the fleet, or than this many consumers, are not worth a scale-in. */
 const SCALE_IN_TOLERANCE = 0.1;
+const MIN_SCALE_IN_STEP = 2;
 /** A scale-in must still be enough this long after it if the recent trend goes on (the flap horizon). */
 const SCALE_IN_LOOKAHEAD_SECONDS = 600;
 /** Share of the minutes of a period that must have clean data before acting on that period. */
@@ -143,8 +144,12 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
 
   const estimates = estimate(input, latest, clean, windows, faults);
   const summary = describe(estimates);
-  // Only a scale-out holds back a scale-in: a second step down is no reversal, so no flap.
-  const scaleInWaitsUntil = (input.lastScaleOutAt ?? -Infinity) + settings.scaleInCooldownSeconds;
+  // A scale-out holds back a scale-in for the cooldown (a reversal within it would be a flap); a scale-in
+  // holds back the next one only for a stabilisation window, in which the smaller fleet proves itself.
+  const scaleInWaitsUntil = Math.max(
+    (input.lastScaleOutAt ?? -Infinity) + settings.scaleInCooldownSeconds,
+    (input.lastScaleInAt ?? -Infinity) + settings.scaleInStabilisationSeconds,
+  );
 
   if (base > settings.maxConsumers) {
     return act("scale-in", settings.maxConsumers, `above maxConsumers ${settings.maxConsumers}`, estimates);
@@ -192,8 +197,11 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
   const stable = stabilisedNeed(input, estimates, clean);
   const floor = settings.minConsumers;
   if (stable !== undefined) {
-    const candidate = Math.max(stable.consumers, floor);
-    const worthIt = base - candidate >= Math.max(1, Math.ceil(SCALE_IN_TOLERANCE * base));
+    // Scale in only if every minute of the window, taken alone, needed fewer than the fleet has.
+    const candidate = stable.highestMinute < base ? Math.max(stable.consumers, floor) : base;
+    // A one-consumer trim is mostly rounding of noisy arrivals: take it only when it reaches the floor.
+    const smallest = candidate === floor ? 1 : MIN_SCALE_IN_STEP;
+    const worthIt = base - candidate >= Math.max(smallest, Math.ceil(SCALE_IN_TOLERANCE * base));
     if (candidate < base && worthIt) {
       if (now < scaleInWaitsUntil) {
         return hold(
@@ -336,33 +344,43 @@ function estimate(
 }
 
 /**
- * The most consumers any minute of the stabilisation window needed, and what the arrival trend over
- * that window says will be needed ten minutes after a scale-in. Undefined when too many of the
- * window's minutes lack clean data to be sure.
+ * What the stabilisation window says a scale-in may go down to: the most any of its minutes needed for
+ * its own backlog at the window's mean arrival rate, or more if arrivals are clearly rising and will need
+ * more ten minutes after a scale-in. `highestMinute` is the most any minute needed on its own arrivals:
+ * a scale-in is due only when even that is below the fleet. Undefined when too many of the window's
+ * minutes lack clean data to be sure.
  */
 function stabilisedNeed(
   input: ScalingInput,
   estimates: ScalingEstimates,
   clean: (start: number) => CompleteWindow | undefined,
-): { consumers: number; why: string } | undefined {
+): { consumers: number; highestMinute: number; why: string } | undefined {
   const { settings } = input;
   const latestStart = Math.floor(input.now / 60) * 60 - 60;
   const minutes = Math.max(1, Math.round(settings.scaleInStabilisationSeconds / 60));
   const mu = estimates.servicePerConsumerMinute;
-  let most = 0;
-  let seen = 0;
+  const inWindow: CompleteWindow[] = [];
   const times: number[] = [];
-  const rates: number[] = [];
   for (let i = minutes - 1; i >= 0; i--) {
-    const start = latestStart - 60 * i;
-    const window = clean(start);
+    const window = clean(latestStart - 60 * i);
     if (!window) continue;
-    seen++;
-    // Each minute's own arrivals, not the five-minute mean, so the window does not reach further back than it says.
-    const arrivals = window.enqueueCount;
-    most = Math.max(most, need(arrivals, arrivals, waitingMessages(window), mu, settings).target);
+    inWindow.push(window);
     times.push(-i);
-    rates.push(window.enqueueCount);
+  }
+  const seen = inWindow.length;
+  const rates = inWindow.map((w) => w.enqueueCount);
+  // The window's mean rate, not each minute's: the largest of a few noisy minutes would leave the fleet
+  // one or two above the need and trim it later on a quieter stretch, a scale-in with no cause.
+  const meanRate = rates.reduce((sum, r) => sum + r, 0) / Math.max(1, seen);
+  let most = 0;
+  let highestMinute = 0;
+  for (const window of inWindow) {
+    const waiting = waitingMessages(window);
+    most = Math.max(most, need(window.enqueueCount, meanRate, waiting, mu, settings).target);
+    highestMinute = Math.max(
+      highestMinute,
+      need(window.enqueueCount, window.enqueueCount, waiting, mu, settings).target,
+    );
   }
   if (seen < Math.ceil(MIN_COVERAGE * minutes)) return undefined;
   const slope = risingSlope(times, rates);
@@ -373,8 +391,8 @@ function stabilisedNeed(
   const why =
     projected > most
       ? `arrivals rising ${Math.round(slope)}/min², ${projected} cover the next ${Math.round(ahead)} min`
-      : `at most ${most} needed over the last ${minutes} min`;
-  return { consumers, why };
+      : `each of the last ${minutes} min needed at most ${highestMinute}, their mean rate ${most}`;
+  return { consumers, highestMinute, why };
 }
 
 /**
@@ -401,7 +419,7 @@ function risingSlope(xs: readonly number[], ys: readonly number[]): number {
     residuals += ((ys[i] ?? 0) - fitted) ** 2;
   }
   const standardError = Math.sqrt(residuals / (n - 2) / sxx);
-  return slope > 2 * standardError ? slope : 0;
+  return slope > 1 * standardError ? slope : 0;
 }
 
 function isQuiet(input: ScalingInput, clean: (start: number) => CompleteWindow | undefined): boolean {
