@@ -369,9 +369,12 @@ function stabilisedNeed(
   }
   const seen = inWindow.length;
   const rates = inWindow.map((w) => w.enqueueCount);
-  // The window's mean rate, not each minute's: the largest of a few noisy minutes would leave the fleet
-  // one or two above the need and trim it later on a quieter stretch, a scale-in with no cause.
-  const meanRate = rates.reduce((sum, r) => sum + r, 0) / Math.max(1, seen);
+  // The window's mean rate plus its noise, not its noisiest minute: the largest of a few noisy minutes
+  // would leave the fleet one or two above the need and trim it later on a quieter stretch.
+  const mean = rates.reduce((sum, r) => sum + r, 0) / Math.max(1, seen);
+  const spread = Math.sqrt(rates.reduce((sum, r) => sum + (r - mean) ** 2, 0) / Math.max(1, seen - 1));
+  // One standard deviation above the mean: room for the minute-to-minute noise the window showed.
+  const meanRate = mean + spread;
   let most = 0;
   let highestMinute = 0;
   for (const window of inWindow) {
