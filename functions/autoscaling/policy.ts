@@ -445,17 +445,15 @@ function describe(e: ScalingEstimates): string {
   const rate = `${round(e.arrivalsPerMinute)} arrivals in the last minute (${round(e.sustainedArrivalsPerMinute)}/min over 5)`;
   const service = `${round(e.servicePerConsumerMinute)} msg/min per busy consumer (${e.serviceRateSource})`;
   const backlog = `${e.waiting} waiting of ${e.queueSize} queued`;
-  const drainAt = (n: number): string => {
-    const spare = n * e.servicePerConsumerMinute - e.sustainedArrivalsPerMinute;
-    const newest = `the newest waits ~${round((e.waiting / (n * e.servicePerConsumerMinute)) * 60)} s`;
-    if (spare <= 0) return `${newest} and the backlog grows`;
-    return `${newest} and the backlog clears in ${round((e.waiting / spare) * 60)} s`;
-  };
-  const plan =
-    e.waiting === 0 || e.targetConsumers === 0
-      ? `${e.targetConsumers} consumers needed`
-      : `with ${e.targetConsumers} consumers ${drainAt(e.targetConsumers)}`;
-  return `${rate}, ${service}, ${backlog}; ${plan} (allowance ${round(e.drainAllowanceSeconds)} s)`;
+  const allowance = `allowance ${round(e.drainAllowanceSeconds)} s`;
+  const n = e.targetConsumers;
+  if (e.waiting === 0 || n === 0) return `${rate}, ${service}, ${backlog}; ${n} consumers needed`;
+  const capacity = n * e.servicePerConsumerMinute;
+  const newest = `a message arriving now waits ~${round((e.waiting / capacity) * 60)} s (${allowance})`;
+  const spare = capacity - e.sustainedArrivalsPerMinute;
+  const clears =
+    spare > 0 ? `the backlog clears in ${round((e.waiting / spare) * 60)} s` : "the backlog still grows";
+  return `${rate}, ${service}, ${backlog}; with ${n} consumers ${newest} and ${clears}`;
 }
 
 function round(value: number): string {
