@@ -45,11 +45,11 @@ export interface ScalingEstimates {
   queueSize: number;
   /** Messages waiting for a consumer (queue size less those in flight). */
   waiting: number;
-  /** Time the plan allows to clear what is waiting: the wait target less metric delay and start-up. */
+  /** How long a message joining the queue now may wait under the plan: the target less metric delay and start-up. */
   drainAllowanceSeconds: number;
-  /** Fewest consumers that keep up with arrivals and clear the backlog within the allowance. */
+  /** Fewest consumers that keep such a message within the allowance, even if the last minute's arrivals go on. */
   requiredConsumers: number;
-  /** Consumers the policy sizes to: the required ones with utilisation headroom. */
+  /** Consumers a scaling action goes to: the required ones, or what the five-minute rate needs at the target utilisation. */
   targetConsumers: number;
 }
 

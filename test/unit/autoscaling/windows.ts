@@ -35,7 +35,7 @@ export function history(
     const capacity = Math.floor(load.consumers * perConsumerMinute);
     const dispatchCount = Math.min(capacity, waiting + load.arrivals);
     waiting += load.arrivals - dispatchCount;
-    const busy = Math.min(load.consumers, Math.round((dispatchCount / perConsumerMinute) * 1.0));
+    const busy = Math.min(load.consumers, Math.round(dispatchCount / perConsumerMinute));
     return {
       start: T0 + 60 * minute,
       enqueueCount: load.arrivals,
