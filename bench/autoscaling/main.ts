@@ -115,10 +115,16 @@ function run(
 }
 
 const sizes = workloads.map(sizing);
+if (values.explain !== undefined && !traces.some((t) => t.name === values.explain)) {
+  console.error(
+    `--explain: no trace named "${values.explain}" (have ${traces.map((t) => t.name).join(", ")})`,
+  );
+  process.exit(2);
+}
 
 // KEDA-style: search the one queue-length target that best meets the wait target over the whole suite.
 const search = KEDA_TARGETS.map((target) => {
-  const runs = workloads.map((w, i) => run(w, kedaStyle(target, sizes[i]?.maxConsumers ?? 20), sizeAt(i)));
+  const runs = workloads.map((w, i) => run(w, kedaStyle(target, sizeAt(i).maxConsumers), sizeAt(i)));
   const meeting = runs.filter((r) => r.p95 <= targetWait).length;
   const worstP95 = Math.max(...runs.map((r) => r.p95 / targetWait));
   const consumerMinutes = runs.reduce((sum, r) => sum + r.consumerMinutes, 0);
