@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import { oracleConsumerMinutes } from "../../../bench/autoscaling/oracle.js";
 import { kedaStyle, staticForPeak } from "../../../bench/autoscaling/policies.js";
 import { summarise } from "../../../bench/autoscaling/report.js";
-import { type Autoscaler, buildWorkload, simulate } from "../../../bench/autoscaling/simulator.js";
+import { type Autoscaler, buildWorkload, EPOCH, simulate } from "../../../bench/autoscaling/simulator.js";
 import { readTraceFile, type Trace, TraceFileError } from "../../../bench/autoscaling/traces.js";
+import { type MetricWindow, windowFault } from "../../../functions/autoscaling/metrics.js";
 import { random } from "./windows.js";
 
 function randomTrace(next: () => number, name: string): Trace {
@@ -62,6 +63,27 @@ describe("simulate", () => {
     const [a, b] = [run(), run()];
     expect(a.consumerMinutes).toBe(b.consumerMinutes);
     expect(Array.from(a.waits)).toEqual(Array.from(b.waits));
+  });
+});
+
+describe("simulate's metrics", () => {
+  it("publish windows the policy accepts, except the minute the broker restarts", () => {
+    const trace = { ...randomTrace(random(13), "restart"), restarts: [20] };
+    const seen = new Map<number, MetricWindow>();
+    const recorder: Autoscaler = {
+      decide(observation) {
+        for (const window of observation.windows) seen.set(window.start, window);
+        return observation.fleet.desired + (observation.windows.length % 7 === 0 ? 3 : 0);
+      },
+    };
+    simulate(buildWorkload(trace, 3), recorder, options(10));
+    const faults = [...seen.values()]
+      .map((window) => ({
+        minute: (window.start - EPOCH) / 60,
+        fault: windowFault(window, seen.get(window.start - 60)),
+      }))
+      .filter((f) => f.fault !== undefined);
+    expect(faults).toEqual([{ minute: 20, fault: "counter-reset" }]);
   });
 });
 
