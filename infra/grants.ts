@@ -1,0 +1,121 @@
+/**
+ * Least privilege, declared per handler: the IAM actions each Lambda may call and the environment it
+ * reads. test/infra/iam.test.ts derives both from the code (every `new XxxCommand(` and
+ * `requireEnv("…")` reachable from the handler through relative imports, plus IMPLIED_ACTIONS) and
+ * fails when a handler calls something it is not granted or is granted something it no longer calls.
+ */
+export interface FunctionGrant {
+  actions: readonly string[];
+  environment: readonly string[];
+}
+
+export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
+  "functions/api/create-broker.handler": {
+    actions: [
+      "secretsmanager:CreateSecret",
+      "secretsmanager:PutSecretValue",
+      "secretsmanager:TagResource",
+      "states:DescribeExecution",
+      "states:StartExecution",
+    ],
+    environment: ["PROVISIONING_STATE_MACHINE_ARN"],
+  },
+  "functions/api/list-brokers.handler": { actions: ["mq:ListBrokers"], environment: [] },
+  "functions/api/get-broker.handler": { actions: ["mq:DescribeBroker"], environment: [] },
+  "functions/api/delete-broker.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DeleteBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/api/get-execution.handler": {
+    actions: ["states:DescribeExecution", "states:GetExecutionHistory"],
+    environment: ["PROVISIONING_STATE_MACHINE_ARN"],
+  },
+  "functions/provisioning/validate-request.handler": { actions: [], environment: [] },
+  "functions/provisioning/create-configuration.handler": {
+    actions: ["mq:CreateConfiguration", "mq:ListConfigurations", "mq:UpdateConfiguration"],
+    environment: [],
+  },
+  "functions/provisioning/create-broker.handler": {
+    actions: [
+      "ec2:CreateNetworkInterface",
+      "ec2:CreateNetworkInterfacePermission",
+      "ec2:DeleteNetworkInterface",
+      "ec2:DeleteNetworkInterfacePermission",
+      "ec2:DescribeInternetGateways",
+      "ec2:DescribeNetworkInterfacePermissions",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+      "ec2:DetachNetworkInterface",
+      "mq:CreateBroker",
+      "secretsmanager:GetSecretValue",
+    ],
+    environment: [],
+  },
+  "functions/provisioning/check-broker-state.handler": { actions: ["mq:DescribeBroker"], environment: [] },
+  "functions/provisioning/read-endpoints.handler": { actions: ["mq:DescribeBroker"], environment: [] },
+  "functions/provisioning/record-broker.handler": {
+    actions: ["dynamodb:PutItem", "mq:CreateTags"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/provisioning/notify-provisioned.handler": {
+    actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
+    environment: ["NOTIFICATIONS_TOPIC_ARN"],
+  },
+  "functions/provisioning/compensate.handler": {
+    actions: [
+      "dynamodb:PutItem",
+      "mq:DeleteBroker",
+      "mq:DeleteConfiguration",
+      "mq:ListBrokers",
+      "mq:ListTags",
+      "secretsmanager:DeleteSecret",
+    ],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/provisioning/notify-failure.handler": {
+    actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
+    environment: ["NOTIFICATIONS_TOPIC_ARN"],
+  },
+};
+
+/**
+ * Actions an API call needs beyond its own name, as AWS documents them. The only place such extras
+ * may come from: the IAM test reads this table too.
+ */
+export const IMPLIED_ACTIONS: Record<string, { actions: readonly string[]; why: string }> = {
+  "mq:CreateBroker": {
+    actions: [
+      "ec2:CreateNetworkInterface",
+      "ec2:CreateNetworkInterfacePermission",
+      "ec2:DeleteNetworkInterface",
+      "ec2:DeleteNetworkInterfacePermission",
+      "ec2:DetachNetworkInterface",
+      "ec2:DescribeInternetGateways",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeNetworkInterfacePermissions",
+      "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+    ],
+    why: "Amazon MQ creates the broker's network interfaces as the caller (Amazon MQ Developer Guide, IAM permissions required to create an Amazon MQ broker)",
+  },
+  "secretsmanager:CreateSecret": {
+    actions: ["secretsmanager:TagResource"],
+    why: "CreateSecret with Tags also needs TagResource (Secrets Manager API reference, CreateSecret)",
+  },
+  "sns:Publish": {
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+    why: "publishing to a KMS-encrypted topic needs the data key (Amazon SNS Developer Guide, key management)",
+  },
+};
+
+/** EC2 actions that AWS allows only on Amazon MQ's behalf (the `ec2:AuthorizedService` condition). */
+export const MQ_AUTHORIZED_EC2_ACTIONS = [
+  "ec2:CreateNetworkInterfacePermission",
+  "ec2:DeleteNetworkInterfacePermission",
+  "ec2:DescribeNetworkInterfacePermissions",
+];
