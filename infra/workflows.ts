@@ -1,6 +1,6 @@
 import { WORKFLOWS, type WorkflowSpec } from "../workflows/index.js";
 import { defineFunction } from "./functions.js";
-import { physicalName } from "./stage.js";
+import { pascalCase, physicalName } from "./stage.js";
 
 const PLACEHOLDER = /^mqops-function:(.+)$/;
 
@@ -30,7 +30,7 @@ export function taskTimeouts(spec: WorkflowSpec): Map<string, number> {
 
 function deployWorkflow(spec: WorkflowSpec) {
   const name = physicalName(spec.name);
-  const prefix = spec.name.charAt(0).toUpperCase() + spec.name.slice(1);
+  const prefix = pascalCase(spec.name);
   const timeouts = taskTimeouts(spec);
   const functions = Object.fromEntries(
     Object.entries(spec.functions).map(([key, handler]) => {
