@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Evaluation,
@@ -68,3 +69,26 @@ describe("the offline SST harness", () => {
     });
   });
 });
+
+describe("sst.config.ts as the SST CLI loads it", () => {
+  it("bundles with esbuild: every import under sst.config.ts resolves", async () => {
+    const esbuild = (await import(
+      pathToFileURL(path.join(PLATFORM, "node_modules/esbuild/lib/main.js")).href
+    )) as EsbuildModule;
+    const result = await esbuild.build({
+      entryPoints: [path.join(ROOT, "sst.config.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      write: false,
+      logLevel: "silent",
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles.length).toBeGreaterThan(0);
+  });
+});
+
+interface EsbuildModule {
+  build(options: Record<string, unknown>): Promise<{ errors: unknown[]; outputFiles: unknown[] }>;
+}

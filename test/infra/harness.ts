@@ -7,7 +7,7 @@
  * SST's own `run()` wrapper (retain-on-delete transformations). This leans on SST internals, so it
  * lives in this one file and harness.test.ts fails loudly when the installed SST stops matching it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -208,6 +208,9 @@ const recorded: RecordedResource[] = [];
  * globals are process-wide.
  */
 export async function evaluateApp(stage: string): Promise<Evaluation> {
+  if (!existsSync(path.join(PLATFORM, "version"))) {
+    throw new Error("SST's platform is not installed in .sst/platform: run `npm run sst:install` first");
+  }
   const work = mkdtempSync(path.join(tmpdir(), "mqops-sst-"));
   const builds: Record<string, unknown>[] = [];
   const rpcMethods: string[] = [];
