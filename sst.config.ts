@@ -18,7 +18,7 @@ export default $config({
     };
   },
   async run() {
-    // Dynamic imports: SST evaluates app() before the globals that infra/ uses exist.
+    // Dynamic imports: infra/ declares resources when it loads, with globals SST sets up for run().
     const { stateTable } = await import("./infra/storage.js");
     const { notificationsTopic } = await import("./infra/notifications.js");
     const { stateMachines } = await import("./infra/workflows.js");
