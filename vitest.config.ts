@@ -14,6 +14,10 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: "SILENT",
       POWERTOOLS_METRICS_DISABLED: "true",
       POWERTOOLS_TRACE_ENABLED: "false",
+      STATE_TABLE_NAME: "mqops-test-state",
+      NOTIFICATIONS_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:mqops-test-notifications",
+      PROVISIONING_STATE_MACHINE_ARN:
+        "arn:aws:states:us-east-1:123456789012:stateMachine:mqops-test-provisioning",
     },
   },
 });

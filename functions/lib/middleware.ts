@@ -1,4 +1,5 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
@@ -27,6 +28,26 @@ const correlateHttpRequest = (): MiddlewareObj<APIGatewayProxyEventV2> => ({
   },
 });
 
+/** Counts each step's outcome (`StepSucceeded` / `StepFailed`, dimension `step`), so every call publishes. */
+const countStepOutcome = (): MiddlewareObj => ({
+  before: (request) => {
+    metrics.addDimension("step", request.context.functionName);
+  },
+  after: () => {
+    metrics.addMetric("StepSucceeded", MetricUnit.Count, 1);
+  },
+  onError: () => {
+    metrics.addMetric("StepFailed", MetricUnit.Count, 1);
+  },
+});
+
+/** Counts responses by status class (`Http2xx`, `Http4xx`, `Http5xx`). */
+const countHttpStatus = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+  after: (request) => {
+    metrics.addMetric(`Http${String(request.response?.statusCode ?? 500).charAt(0)}xx`, MetricUnit.Count, 1);
+  },
+});
+
 /**
  * The middy stack of a workflow step: Tracer, Logger (context, correlation id, keys reset per call),
  * EMF metrics, then the step's input parsed with its zod schema (Powertools Parser). Errors are
@@ -40,6 +61,7 @@ export function workflowStep<S extends z.ZodType, R>(
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(countStepOutcome())
     .use(correlateWorkflowStep())
     .use(parser({ schema }))
     .handler(step);
@@ -56,10 +78,12 @@ export function httpRoute(
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(countHttpStatus())
     .use(correlateHttpRequest())
     .use({
       onError: (request) => {
         request.response = toHttpErrorResponse(request.error, logger);
+        metrics.addMetric(`Http${String(request.response.statusCode).charAt(0)}xx`, MetricUnit.Count, 1);
       },
     })
     .handler(route);
