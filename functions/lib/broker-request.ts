@@ -179,6 +179,10 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
         message: "is not a known field",
       }));
     }
+    if (issue.code === "invalid_key") {
+      const inner = issue.issues[0]?.message ?? issue.message;
+      return [{ field: fieldPath(issue.path), message: `key ${inner}` }];
+    }
     const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
     return [{ field: fieldPath(issue.path) || "body", message: missing ? "is required" : issue.message }];
   });
