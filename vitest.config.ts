@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // test/infra runs under its own config (Pulumi mocks, SST's platform): `npm run test:infra`.
+    exclude: ["test/infra/**", "node_modules/**"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 120_000,

@@ -123,8 +123,8 @@ describe("provisioning workflow", () => {
 
     expect(error).toBeUndefined();
     expect(output).toMatchObject({ brokerId: BROKER_ID, brokerArn: BROKER_ARN, brokerName: "orders-broker" });
-    const urls = (output?.endpoints as { urls: Record<string, string> }).urls;
-    expect(urls.openwire).toBe(`failover:(${instanceEndpoints(1)[0]},${instanceEndpoints(2)[0]})`);
+    const urls = (output?.endpoints as { urls?: Record<string, string> } | undefined)?.urls;
+    expect(urls?.openwire).toBe(`failover:(${instanceEndpoints(1)[0]},${instanceEndpoints(2)[0]})`);
     expect(mq).toHaveReceivedCommandWith(CreateBrokerCommand, {
       CreatorRequestId: TOKEN,
       Configuration: { Id: CONFIGURATION_ID, Revision: 2 },
