@@ -1,0 +1,56 @@
+/**
+ * The contract between the Amazon MQ control plane (local/mq) and the real ActiveMQ processes
+ * (local/brokers). The control plane owns the state (what Amazon MQ's API shows); the runtime owns
+ * processes, ports on 127.0.0.1 and data directories.
+ */
+export type DeploymentMode = "SINGLE_INSTANCE" | "ACTIVE_STANDBY_MULTI_AZ" | "CLUSTER_MULTI_AZ";
+
+export interface BrokerUser {
+  username: string;
+  password: string;
+  groups?: string[];
+  consoleAccess?: boolean;
+}
+
+/** The loopback ports one broker instance listens on. Allocated once, kept for the broker's life. */
+export interface InstancePorts {
+  openwire: number;
+  stomp: number;
+}
+
+export interface BrokerRunSpec {
+  brokerId: string;
+  brokerName: string;
+  deploymentMode: DeploymentMode;
+  /** The configuration revision's data: Amazon MQ's `<broker>` element (activemq.xml), decoded. */
+  configurationXml: string;
+  users: BrokerUser[];
+  /** From `allocatePorts`, stored by the control plane so endpoints never change across restarts. */
+  ports: InstancePorts[];
+}
+
+export interface InstanceStatus {
+  ports: InstancePorts;
+  /** The JVM's pid while it runs. */
+  pid?: number;
+  /** Holds the KahaDB lock and accepts connections (the standby of an active/standby pair does not). */
+  active: boolean;
+}
+
+export interface BrokerRuntime {
+  /** Free loopback ports for the mode's instances: 1 for SINGLE_INSTANCE, 2 for ACTIVE_STANDBY_MULTI_AZ, 3 for CLUSTER_MULTI_AZ. */
+  allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]>;
+  /**
+   * Renders activemq.xml from the spec and starts the processes. Resolves once the broker accepts
+   * connections (one instance of an active/standby pair, every instance of a cluster); rejects with
+   * a message that says why when it cannot start (bad configuration, port taken), leaving nothing running.
+   */
+  start(spec: BrokerRunSpec): Promise<void>;
+  /** Stops the broker's processes (SIGTERM, then SIGKILL); keeps its data (messages survive). */
+  stop(brokerId: string): Promise<void>;
+  /** Stops, then deletes the broker's data directory. */
+  destroy(brokerId: string): Promise<void>;
+  status(brokerId: string): InstanceStatus[];
+  /** Stops every process it started; called on shutdown and from process exit handlers. */
+  stopAll(): Promise<void>;
+}

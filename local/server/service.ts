@@ -1,0 +1,36 @@
+/**
+ * What every emulated AWS service implements. The server (local/server/server.ts) verifies the
+ * request's SigV4 signature, picks the service by the signing name in the credential scope
+ * (`mq`, `states`, `dynamodb`, `secretsmanager`, `sns`, `execute-api`), and hands it the request.
+ */
+export interface AwsRequest {
+  method: string;
+  /** The path without the query string, percent-decoded per segment by the service if it needs to. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** From the credential scope. */
+  region: string;
+  accessKeyId: string;
+  /** A fresh id per request (x-amzn-RequestId). */
+  requestId: string;
+}
+
+export interface AwsResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export interface LocalService {
+  /** The SigV4 signing name this service answers to. */
+  signingName: string;
+  handle(request: AwsRequest): Promise<AwsResponse>;
+  /** Stops whatever the service started (processes, timers); called once on shutdown. */
+  close?(): Promise<void>;
+}
+
+/** The account the local cloud runs as. */
+export const LOCAL_ACCOUNT = "000000000000";
