@@ -24,9 +24,14 @@ export interface AwsResponse {
   body?: string | Buffer;
 }
 
+/** How a service's requests and errors are encoded on the wire. */
+export type WireProtocol = "rest-json" | "json" | "query";
+
 export interface LocalService {
   /** The SigV4 signing name this service answers to. */
   signingName: string;
+  /** Decides the shape of errors the server writes for it (signature failures, crashes). */
+  protocol: WireProtocol;
   handle(request: AwsRequest): Promise<AwsResponse>;
   /** Stops whatever the service started (processes, timers); called once on shutdown. */
   close?(): Promise<void>;
