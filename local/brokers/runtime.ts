@@ -1,0 +1,255 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BrokerAlreadyRunningError, BrokerConfigurationError, BrokerStartError } from "./errors.js";
+import { brokerDirectory, type InstanceLayout, instanceCount, instanceLayout } from "./layout.js";
+import { acceptsConnections, allocateInstancePorts, isPortFree } from "./ports.js";
+import { ActiveMqProcess } from "./process.js";
+import { renderActiveMqXml, renderLog4jProperties } from "./render.js";
+import type {
+  BrokerRunSpec,
+  BrokerRuntime,
+  BrokerUser,
+  DeploymentMode,
+  InstancePorts,
+  InstanceStatus,
+} from "./types.js";
+
+export interface ActiveMqRuntimeOptions {
+  /** Root of the brokers' files: `<dataDir>/<brokerId>/instance-<n>/…` (and `shared/` for a pair). */
+  dataDir: string;
+  /** How long `start` waits for the broker to accept connections. Default 60 s (cold JVMs on 2 cores). */
+  startTimeoutMs?: number;
+  /** The `java` executable. Default `java` from the PATH. */
+  javaCommand?: string;
+}
+
+/** The user a cluster's network connectors log in to their peers as; its password is new on every start. */
+export const NETWORK_USERNAME = "mqops-network-bridge";
+/** How often `start` checks whether the instances accept connections. */
+const READY_POLL_MS = 100;
+/** How often a running broker's instances are checked for `status` (which one is active). */
+const MONITOR_INTERVAL_MS = 500;
+
+interface RunningInstance {
+  index: number;
+  ports: InstancePorts;
+  process: ActiveMqProcess;
+  /** Last seen accepting connections on its OpenWire port. */
+  active: boolean;
+}
+
+interface RunningBroker {
+  instances: RunningInstance[];
+  monitor?: NodeJS.Timeout;
+  /** Passwords, removed from any failure message (a JVM error could quote the configuration). */
+  secrets: string[];
+}
+
+function expectedPorts(spec: BrokerRunSpec): void {
+  const needed = instanceCount(spec.deploymentMode);
+  if (spec.ports.length !== needed) {
+    throw new BrokerConfigurationError(
+      `a ${spec.deploymentMode} broker needs ports for ${needed} instance(s), got ${spec.ports.length}`,
+    );
+  }
+}
+
+function redact(text: string, secrets: string[]): string {
+  return secrets
+    .filter((secret) => secret !== "")
+    .reduce((out, secret) => out.replaceAll(secret, "****"), text);
+}
+
+/** Writes the instance's files; activemq.xml holds passwords, so it and its directory are private. */
+function writeInstanceFiles(layout: InstanceLayout, activemqXml: string): void {
+  mkdirSync(layout.dataDirectory, { recursive: true, mode: 0o700 });
+  mkdirSync(layout.kahaDbDirectory, { recursive: true, mode: 0o700 });
+  writeFileSync(layout.configFile, activemqXml, { mode: 0o600 });
+  writeFileSync(layout.log4jFile, renderLog4jProperties(layout.logFile), { mode: 0o600 });
+}
+
+/**
+ * Runs each Amazon MQ broker as real ActiveMQ JVMs on 127.0.0.1: one for SINGLE_INSTANCE, an
+ * active/standby pair sharing one KahaDB store for ACTIVE_STANDBY_MULTI_AZ, three networked
+ * brokers for CLUSTER_MULTI_AZ.
+ *
+ * `start` on a broker that is already running throws `BrokerAlreadyRunningError` (a reboot is
+ * `stop` then `start`); it never silently restarts one.
+ */
+export class ActiveMqRuntime implements BrokerRuntime {
+  private readonly dataDir: string;
+  private readonly startTimeoutMs: number;
+  private readonly javaCommand: string;
+  private readonly brokers = new Map<string, RunningBroker>();
+  /** Ports of brokers started before, so `status` of a stopped broker still lists its instances. */
+  private readonly knownPorts = new Map<string, InstancePorts[]>();
+
+  constructor(options: ActiveMqRuntimeOptions) {
+    this.dataDir = options.dataDir;
+    this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    this.javaCommand = options.javaCommand ?? "java";
+  }
+
+  allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]> {
+    return allocateInstancePorts(instanceCount(mode));
+  }
+
+  async start(spec: BrokerRunSpec): Promise<void> {
+    if (this.brokers.has(spec.brokerId)) throw new BrokerAlreadyRunningError(spec.brokerId);
+    expectedPorts(spec);
+    const networkUser: BrokerUser | undefined =
+      spec.deploymentMode === "CLUSTER_MULTI_AZ"
+        ? { username: NETWORK_USERNAME, password: randomBytes(24).toString("base64url"), groups: ["admins"] }
+        : undefined;
+    // Render every instance before touching the disk: a bad configuration starts nothing.
+    const plans = spec.ports.map((ports, index) => {
+      const layout = instanceLayout(this.dataDir, spec.brokerId, spec.deploymentMode, index);
+      const activemqXml = renderActiveMqXml(spec, {
+        instanceIndex: index,
+        layout,
+        ...(networkUser ? { networkUser } : {}),
+      });
+      return { index, ports, layout, activemqXml };
+    });
+    const broker: RunningBroker = {
+      instances: [],
+      secrets: [...spec.users, ...(networkUser ? [networkUser] : [])].map((user) => user.password),
+    };
+    // Registered before spawning so that a concurrent start is refused and stopAll sees these JVMs.
+    this.brokers.set(spec.brokerId, broker);
+    this.knownPorts.set(spec.brokerId, spec.ports);
+    try {
+      await this.ensurePortsFree(spec.ports);
+      for (const plan of plans) writeInstanceFiles(plan.layout, plan.activemqXml);
+      for (const { index, ports, layout } of plans) {
+        const instance = {
+          index,
+          ports,
+          process: ActiveMqProcess.spawn(layout, this.javaCommand),
+          active: false,
+        };
+        broker.instances.push(instance);
+        void instance.process.exited.then(() => {
+          instance.active = false;
+        });
+      }
+      // A standby waits for the store's lock and listens on nothing: one accepting instance is the
+      // pair's readiness. A cluster is ready when every member is.
+      const needed = spec.deploymentMode === "ACTIVE_STANDBY_MULTI_AZ" ? 1 : broker.instances.length;
+      await this.waitUntilAccepting(spec.brokerId, broker, needed);
+    } catch (error) {
+      await this.stopBroker(spec.brokerId, broker);
+      if (error instanceof BrokerStartError) throw error;
+      throw new BrokerStartError(
+        `broker ${spec.brokerId} could not be started: ${redact((error as Error).message, broker.secrets)}`,
+        { cause: error },
+      );
+    }
+    broker.monitor = setInterval(() => void this.refresh(broker), MONITOR_INTERVAL_MS);
+    broker.monitor.unref();
+  }
+
+  async stop(brokerId: string): Promise<void> {
+    const broker = this.brokers.get(brokerId);
+    if (broker !== undefined) await this.stopBroker(brokerId, broker);
+  }
+
+  async destroy(brokerId: string): Promise<void> {
+    const directory = brokerDirectory(this.dataDir, brokerId);
+    await this.stop(brokerId);
+    rmSync(directory, { recursive: true, force: true });
+    this.knownPorts.delete(brokerId);
+  }
+
+  /**
+   * The instances as last checked (every 0.5 s while running, and when `start` resolved): after a
+   * failover the new active instance shows up within about a second. Empty for an unknown broker.
+   */
+  status(brokerId: string): InstanceStatus[] {
+    const broker = this.brokers.get(brokerId);
+    if (broker === undefined) {
+      return (this.knownPorts.get(brokerId) ?? []).map((ports) => ({ ports, active: false }));
+    }
+    return broker.instances.map(({ ports, process, active }) => ({
+      ports,
+      active: active && process.running,
+      ...(process.running && process.pid !== undefined ? { pid: process.pid } : {}),
+    }));
+  }
+
+  /** Checks the instances now instead of waiting for the next periodic check, then reports them. */
+  async checkStatus(brokerId: string): Promise<InstanceStatus[]> {
+    const broker = this.brokers.get(brokerId);
+    if (broker !== undefined) await this.refresh(broker);
+    return this.status(brokerId);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      [...this.brokers.entries()].map(([brokerId, broker]) => this.stopBroker(brokerId, broker)),
+    );
+  }
+
+  private async ensurePortsFree(ports: InstancePorts[]): Promise<void> {
+    for (const [index, instance] of ports.entries()) {
+      for (const [protocol, port] of Object.entries(instance)) {
+        if (!(await isPortFree(port))) {
+          throw new BrokerStartError(
+            `port ${port} (${protocol} of instance ${index + 1}) on 127.0.0.1 is already in use`,
+          );
+        }
+      }
+    }
+  }
+
+  private async refresh(broker: RunningBroker): Promise<void> {
+    await Promise.all(
+      broker.instances.map(async (instance) => {
+        instance.active = instance.process.running && (await acceptsConnections(instance.ports.openwire));
+      }),
+    );
+  }
+
+  /** Polls until `needed` instances accept OpenWire and STOMP; fails as soon as any JVM exits. */
+  private async waitUntilAccepting(brokerId: string, broker: RunningBroker, needed: number): Promise<void> {
+    const deadline = Date.now() + this.startTimeoutMs;
+    for (;;) {
+      const exited = broker.instances.find((instance) => !instance.process.running);
+      if (exited !== undefined) {
+        throw new BrokerStartError(
+          `broker ${brokerId} instance ${exited.index + 1} stopped (${exited.process.describeExit()}) before accepting connections: ${redact(exited.process.failureReason(), broker.secrets)}`,
+        );
+      }
+      const accepting = await Promise.all(
+        broker.instances.map(
+          async ({ ports }) =>
+            (await acceptsConnections(ports.openwire)) && (await acceptsConnections(ports.stomp)),
+        ),
+      );
+      broker.instances.forEach((instance, index) => {
+        instance.active = accepting[index] === true;
+      });
+      if (accepting.filter(Boolean).length >= needed) return;
+      if (Date.now() > deadline) {
+        const waiting = broker.instances.find((_, index) => accepting[index] !== true);
+        const log = waiting === undefined ? "" : `; its log: ${waiting.process.failureReason()}`;
+        throw new BrokerStartError(
+          `broker ${brokerId} did not accept connections within ${this.startTimeoutMs} ms${redact(log, broker.secrets)}`,
+        );
+      }
+      await sleep(READY_POLL_MS);
+    }
+  }
+
+  /** Standbys first: stopping the active one first would hand the lock to a standby being stopped. */
+  private async stopBroker(brokerId: string, broker: RunningBroker): Promise<void> {
+    clearInterval(broker.monitor);
+    const standbys = broker.instances.filter((instance) => !instance.active);
+    const actives = broker.instances.filter((instance) => instance.active);
+    await Promise.all(standbys.map((instance) => instance.process.stop()));
+    await Promise.all(actives.map((instance) => instance.process.stop()));
+    for (const instance of broker.instances) instance.active = false;
+    if (this.brokers.get(brokerId) === broker) this.brokers.delete(brokerId);
+  }
+}
