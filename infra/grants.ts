@@ -26,6 +26,10 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["dynamodb:UpdateItem", "mq:DeleteBroker"],
     environment: ["STATE_TABLE_NAME"],
   },
+  "functions/api/list-executions.handler": {
+    actions: ["states:ListExecutions"],
+    environment: ["PROVISIONING_STATE_MACHINE_ARN"],
+  },
   "functions/api/get-execution.handler": {
     actions: ["states:DescribeExecution", "states:GetExecutionHistory"],
     environment: ["PROVISIONING_STATE_MACHINE_ARN"],

@@ -82,8 +82,10 @@ export function permissionsOf(handler: string, grant: FunctionGrant): Permission
         if (machines.length === 0) {
           throw new Error(`${handler} calls Step Functions but reads no <WORKFLOW>_STATE_MACHINE_ARN`);
         }
-        const onMachine = actions.filter((action) => action === "states:StartExecution");
-        const onExecutions = actions.filter((action) => action !== "states:StartExecution");
+        // StartExecution and ListExecutions are authorized on the state machine, the rest on its executions.
+        const machineActions = ["states:StartExecution", "states:ListExecutions"];
+        const onMachine = actions.filter((action) => machineActions.includes(action));
+        const onExecutions = actions.filter((action) => !machineActions.includes(action));
         if (onMachine.length > 0) {
           permissions.push({ actions: onMachine, resources: machines.map(stateMachineArn) });
         }

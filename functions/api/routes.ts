@@ -4,6 +4,7 @@ export const API_ROUTES = [
   { route: "GET /brokers", handler: "functions/api/list-brokers.handler" },
   { route: "GET /brokers/{id}", handler: "functions/api/get-broker.handler" },
   { route: "DELETE /brokers/{id}", handler: "functions/api/delete-broker.handler" },
+  { route: "GET /executions", handler: "functions/api/list-executions.handler" },
   { route: "GET /executions/{id}", handler: "functions/api/get-execution.handler" },
 ] as const;
 

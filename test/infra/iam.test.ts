@@ -131,7 +131,8 @@ describe("deployed function roles", () => {
           if (service === "dynamodb") expect(resources, where).toEqual([table]);
           else if (service === "sns") expect(resources, where).toEqual([topic]);
           else if (service === "secretsmanager") expect(resources, where).toEqual([secrets]);
-          else if (action === "states:StartExecution") expect(resources, where).toEqual([machine]);
+          else if (action === "states:StartExecution" || action === "states:ListExecutions")
+            expect(resources, where).toEqual([machine]);
           else if (service === "states") expect(resources, where).toEqual([executions]);
           else if (service === "kms") {
             expect(statement.Condition, where).toEqual({
