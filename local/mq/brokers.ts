@@ -1,0 +1,457 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { BrokerRunSpec } from "../brokers/types.js";
+import { AwsServiceError, badRequest, conflict, notFound } from "../server/aws-error.js";
+import { LOCAL_ACCOUNT } from "../server/service.js";
+import { addConfiguration, findConfiguration, findRevision, revisionXml } from "./configurations.js";
+import type { MqContext } from "./context.js";
+import { ENGINE_TYPE } from "./engine-types.js";
+import type { Fields } from "./fields.js";
+import { page } from "./pagination.js";
+import type { OperationCall } from "./router.js";
+import {
+  applyPendingChanges,
+  assertCanDelete,
+  assertCanReboot,
+  assertCanUpdate,
+  type BrokerRecord,
+  type BrokerState,
+  type ConfigurationRef,
+  effectiveUsers,
+  maskPasswords,
+} from "./state.js";
+import * as validate from "./validation.js";
+
+export function findBroker(context: MqContext, id: string): BrokerRecord {
+  const broker = context.state.brokers[id];
+  if (broker === undefined) throw notFound(`Broker ${id} does not exist.`, "broker-id");
+  return broker;
+}
+
+/** What the runtime starts the broker with: its current configuration revision, decoded, and its users. */
+function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
+  const { id, revision } = broker.configuration.current;
+  const configuration = findConfiguration(context, id, "configuration");
+  return {
+    brokerId: broker.id,
+    brokerName: broker.name,
+    deploymentMode: broker.deploymentMode,
+    configurationXml: revisionXml(findRevision(configuration, revision, "configuration")),
+    users: effectiveUsers(broker).map(({ username, settings }) => ({
+      username,
+      password: settings.password,
+      groups: settings.groups,
+      consoleAccess: settings.consoleAccess,
+    })),
+    ports: broker.ports,
+  };
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The broker lifecycle steps that run after the request: each waits for the runtime and records the
+ * outcome in the broker's state. A broker record is never dropped on failure: the reason is kept in
+ * `problem` (DescribeBroker's `actionsRequired`), passwords masked.
+ */
+export function brokerLifecycle(context: MqContext) {
+  const fail = (brokerId: string, state: BrokerState, code: string, error: unknown) => {
+    const broker = context.state.brokers[brokerId];
+    if (broker === undefined) return;
+    broker.state = state;
+    broker.problem = { code, info: maskPasswords(broker, message(error)) };
+    context.save();
+  };
+
+  /** Starts the broker's processes: RUNNING once it accepts connections, `failState` if it cannot start. */
+  const bringUp = async (brokerId: string, failState: "CREATION_FAILED" | "CRITICAL_ACTION_REQUIRED") => {
+    const broker = context.state.brokers[brokerId];
+    if (broker === undefined) return;
+    try {
+      await context.runtime.start(runSpec(context, broker));
+    } catch (error) {
+      fail(brokerId, failState, "BROKER_START_FAILED", error);
+      return;
+    }
+    const started = context.state.brokers[brokerId];
+    if (started === undefined) return;
+    started.state = "RUNNING";
+    started.problem = undefined;
+    context.save();
+  };
+
+  const reboot = async (brokerId: string) => {
+    try {
+      await context.runtime.stop(brokerId);
+    } catch (error) {
+      fail(brokerId, "CRITICAL_ACTION_REQUIRED", "BROKER_STOP_FAILED", error);
+      return;
+    }
+    await bringUp(brokerId, "CRITICAL_ACTION_REQUIRED");
+  };
+
+  /** Removes the broker once its processes are stopped and its data deleted. */
+  const remove = async (brokerId: string) => {
+    try {
+      await context.runtime.destroy(brokerId);
+    } catch (error) {
+      fail(brokerId, "CRITICAL_ACTION_REQUIRED", "BROKER_DELETION_FAILED", error);
+      return;
+    }
+    delete context.state.brokers[brokerId];
+    context.save();
+  };
+
+  /**
+   * After a restart of the local cloud: RUNNING brokers start again (CRITICAL_ACTION_REQUIRED if
+   * they no longer can); a creation or reboot that was under way is carried out again (its pending
+   * changes were applied when the reboot began); a deletion that was under way is finished.
+   * CREATION_FAILED and CRITICAL_ACTION_REQUIRED brokers stay as they are.
+   */
+  const resume = async () => {
+    const steps = Object.values(context.state.brokers).map((broker) => {
+      switch (broker.state) {
+        case "RUNNING":
+        case "REBOOT_IN_PROGRESS":
+          return bringUp(broker.id, "CRITICAL_ACTION_REQUIRED");
+        case "CREATION_IN_PROGRESS":
+          return bringUp(broker.id, "CREATION_FAILED");
+        case "DELETION_IN_PROGRESS":
+          return remove(broker.id);
+        default:
+          return Promise.resolve();
+      }
+    });
+    await Promise.all(steps);
+  };
+
+  return { bringUp, reboot, remove, resume };
+}
+
+/** The configuration revision a request names (`{id, revision}`; the latest revision when omitted). */
+function configurationRef(context: MqContext, fields: Fields, engineVersion: string): ConfigurationRef {
+  const id = fields.requiredString("id");
+  const configuration = findConfiguration(context, id, fields.attribute("id"));
+  const revision = fields.integer("revision") ?? configuration.revisions.length;
+  findRevision(configuration, revision, fields.attribute("revision"));
+  if (configuration.engineVersion !== engineVersion) {
+    throw badRequest(
+      `Configuration ${id} is for ActiveMQ ${configuration.engineVersion}, the broker runs ${engineVersion}.`,
+      fields.attribute("id"),
+    );
+  }
+  return { id, revision };
+}
+
+function brokerInstances(broker: BrokerRecord) {
+  if (broker.state !== "RUNNING" && broker.state !== "REBOOT_IN_PROGRESS") return [];
+  // What works on this machine: plain OpenWire and STOMP on loopback (Amazon MQ lists ssl:// and
+  // stomp+ssl:// on its own host). No web console runs locally, so there is no consoleURL.
+  return broker.ports.map((ports) => ({
+    endpoints: [`tcp://127.0.0.1:${ports.openwire}`, `stomp://127.0.0.1:${ports.stomp}`],
+    ipAddress: "127.0.0.1",
+  }));
+}
+
+function describeBroker(broker: BrokerRecord) {
+  return {
+    ...(broker.problem === undefined
+      ? {}
+      : {
+          actionsRequired: [
+            { actionRequiredCode: broker.problem.code, actionRequiredInfo: broker.problem.info },
+          ],
+        }),
+    authenticationStrategy: broker.authenticationStrategy,
+    autoMinorVersionUpgrade: broker.autoMinorVersionUpgrade,
+    brokerArn: broker.arn,
+    brokerId: broker.id,
+    brokerInstances: brokerInstances(broker),
+    brokerName: broker.name,
+    brokerState: broker.state,
+    configurations: broker.configuration,
+    created: broker.created,
+    deploymentMode: broker.deploymentMode,
+    encryptionOptions: broker.encryptionOptions,
+    engineType: ENGINE_TYPE,
+    engineVersion: broker.engineVersion,
+    hostInstanceType: broker.hostInstanceType,
+    logs: broker.logs,
+    maintenanceWindowStartTime: broker.maintenanceWindowStartTime,
+    pendingEngineVersion: broker.pendingEngineVersion,
+    pendingHostInstanceType: broker.pendingHostInstanceType,
+    publiclyAccessible: broker.publiclyAccessible,
+    securityGroups: broker.securityGroups,
+    storageType: broker.storageType,
+    subnetIds: broker.subnetIds,
+    tags: broker.tags,
+    users: broker.users.map((user) => ({
+      username: user.username,
+      ...(user.pending === undefined ? {} : { pendingChange: user.pending.change }),
+    })),
+  };
+}
+
+function requestedUsers(body: Fields) {
+  const entries = body.objectList("users");
+  if (entries === undefined || entries.length === 0) {
+    throw badRequest("users must have at least one user.", "users");
+  }
+  if (entries.length > validate.MAX_USERS) {
+    throw badRequest(`users must have at most ${validate.MAX_USERS} users.`, "users");
+  }
+  const users = entries.map((entry) => validate.newUser(entry, entry.requiredString("username")));
+  const seen = new Set<string>();
+  for (const user of users) {
+    if (seen.has(user.username)) throw badRequest(`users repeats the username ${user.username}.`, "users");
+    seen.add(user.username);
+  }
+  if (users.filter((user) => user.replicationUser).length > 1) {
+    throw badRequest("users must have at most one replication user.", "users");
+  }
+  return users;
+}
+
+export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeof brokerLifecycle>) {
+  return {
+    async CreateBroker({ body, request }: OperationCall) {
+      const creatorRequestId = body.string("creatorRequestId");
+      const digest = createHash("sha256").update(request.body).digest("hex");
+      const earlier = Object.values(context.state.brokers).find(
+        (broker) => creatorRequestId !== undefined && broker.creatorRequestId === creatorRequestId,
+      );
+      if (earlier !== undefined) {
+        if (earlier.requestDigest !== digest) {
+          throw conflict(
+            `creatorRequestId ${creatorRequestId} was used for broker ${earlier.id} with different parameters.`,
+            "creatorRequestId",
+          );
+        }
+        return { brokerArn: earlier.arn, brokerId: earlier.id };
+      }
+
+      const name = validate.brokerName(body.requiredString("brokerName"));
+      validate.engineType(body.string("engineType"));
+      const engineVersion = validate.engineVersion(body.string("engineVersion"));
+      const autoMinorVersionUpgrade = validate.autoMinorVersionUpgrade(
+        body.boolean("autoMinorVersionUpgrade"),
+        engineVersion,
+      );
+      const deploymentMode = validate.deploymentMode(body.string("deploymentMode"));
+      const hostInstanceType = validate.hostInstanceType(body.string("hostInstanceType"), deploymentMode);
+      const storageType = validate.storageType(body.string("storageType"), deploymentMode);
+      const publiclyAccessible = body.boolean("publiclyAccessible");
+      if (publiclyAccessible === undefined) {
+        throw badRequest("publiclyAccessible is required.", "publiclyAccessible");
+      }
+      const authenticationStrategy = validate.authenticationStrategy(body.string("authenticationStrategy"));
+      if (body.has("ldapServerMetadata")) {
+        throw badRequest("ldapServerMetadata is not supported by the local Amazon MQ.", "ldapServerMetadata");
+      }
+      const replication = body.string("dataReplicationMode");
+      if (replication !== undefined && replication !== "NONE") {
+        throw badRequest(
+          `dataReplicationMode ${replication} is not supported by the local Amazon MQ; use NONE.`,
+          "dataReplicationMode",
+        );
+      }
+      const users = requestedUsers(body);
+      const encryption = body.object("encryptionOptions");
+      const useAwsOwnedKey = encryption?.boolean("useAwsOwnedKey") ?? true;
+      const kmsKeyId = encryption?.string("kmsKeyId");
+      if (useAwsOwnedKey && kmsKeyId !== undefined) {
+        throw badRequest(
+          "encryptionOptions.kmsKeyId must be omitted when useAwsOwnedKey is true.",
+          "encryptionOptions.kmsKeyId",
+        );
+      }
+      const logs = body.object("logs");
+      const maintenanceWindowStartTime = validate.maintenanceWindow(
+        body.object("maintenanceWindowStartTime"),
+      ) ?? {
+        dayOfWeek: "SUNDAY",
+        timeOfDay: "02:00",
+        timeZone: "UTC",
+      };
+      const tags = validate.tags(body.stringMap("tags"));
+      const requested = body.object("configuration");
+      const configuration =
+        requested === undefined ? undefined : configurationRef(context, requested, engineVersion);
+      if (Object.values(context.state.brokers).some((broker) => broker.name === name)) {
+        throw conflict(`A broker named ${name} already exists; broker names are unique.`, "brokerName");
+      }
+
+      let ports: BrokerRecord["ports"];
+      try {
+        ports = await context.runtime.allocatePorts(deploymentMode);
+      } catch (error) {
+        throw new AwsServiceError(
+          "InternalServerErrorException",
+          `No free loopback ports for the broker: ${message(error)}`,
+          500,
+        );
+      }
+      const id = `b-${randomUUID()}`;
+      const current =
+        configuration ??
+        (() => {
+          const created = addConfiguration(context, {
+            name: `${name}-configuration`,
+            engineVersion,
+            region: request.region,
+            tags: {},
+          });
+          return { id: created.id, revision: 1 };
+        })();
+      const broker: BrokerRecord = {
+        id,
+        arn: `arn:aws:mq:${request.region}:${LOCAL_ACCOUNT}:broker:${name}:${id}`,
+        name,
+        created: new Date().toISOString(),
+        state: "CREATION_IN_PROGRESS",
+        deploymentMode,
+        engineVersion,
+        hostInstanceType,
+        storageType,
+        autoMinorVersionUpgrade,
+        publiclyAccessible,
+        authenticationStrategy,
+        configuration: { current, history: [] },
+        encryptionOptions: { useAwsOwnedKey, ...(kmsKeyId === undefined ? {} : { kmsKeyId }) },
+        logs: { general: logs?.boolean("general") ?? false, audit: logs?.boolean("audit") ?? false },
+        maintenanceWindowStartTime,
+        securityGroups: body.stringList("securityGroups") ?? [],
+        subnetIds: body.stringList("subnetIds") ?? [],
+        tags,
+        users: users.map(({ username, ...settings }) => ({ username, active: settings })),
+        ports,
+        ...(creatorRequestId === undefined ? {} : { creatorRequestId, requestDigest: digest }),
+      };
+      context.state.brokers[id] = broker;
+      context.save();
+      context.background(() => lifecycle.bringUp(id, "CREATION_FAILED"));
+      return { brokerArn: broker.arn, brokerId: id };
+    },
+
+    DescribeBroker({ params }: OperationCall) {
+      return describeBroker(findBroker(context, params.brokerId ?? ""));
+    },
+
+    ListBrokers({ request }: OperationCall) {
+      const limit = validate.maxResults(request.query, 100);
+      const { items, nextToken } = page(
+        Object.values(context.state.brokers),
+        (broker) => `${broker.created}/${broker.id}`,
+        limit,
+        request.query.get("nextToken"),
+      );
+      return {
+        brokerSummaries: items.map((broker) => ({
+          brokerArn: broker.arn,
+          brokerId: broker.id,
+          brokerName: broker.name,
+          brokerState: broker.state,
+          created: broker.created,
+          deploymentMode: broker.deploymentMode,
+          engineType: ENGINE_TYPE,
+          hostInstanceType: broker.hostInstanceType,
+        })),
+        ...(nextToken ? { nextToken } : {}),
+      };
+    },
+
+    /**
+     * Configuration, engine version and host instance type wait for a reboot (pending*); the
+     * maintenance window, logs, security groups and autoMinorVersionUpgrade apply at once.
+     */
+    UpdateBroker({ body, params }: OperationCall) {
+      const broker = findBroker(context, params.brokerId ?? "");
+      assertCanUpdate(broker);
+      validate.authenticationStrategy(body.string("authenticationStrategy"));
+      if (body.has("ldapServerMetadata")) {
+        throw badRequest("ldapServerMetadata is not supported by the local Amazon MQ.", "ldapServerMetadata");
+      }
+      const requestedVersion = body.string("engineVersion");
+      const targetVersion =
+        requestedVersion === undefined
+          ? (broker.pendingEngineVersion ?? broker.engineVersion)
+          : validate.engineVersion(requestedVersion);
+      if (validate.compareVersions(targetVersion, broker.engineVersion) < 0) {
+        throw badRequest(
+          `engineVersion ${targetVersion} is older than the broker's ${broker.engineVersion}; Amazon MQ does not downgrade.`,
+          "engineVersion",
+        );
+      }
+      const autoMinorVersionUpgrade = body.boolean("autoMinorVersionUpgrade");
+      validate.autoMinorVersionUpgrade(autoMinorVersionUpgrade, targetVersion);
+      const requestedType = body.string("hostInstanceType");
+      const hostInstanceType =
+        requestedType === undefined
+          ? undefined
+          : validate.hostInstanceType(requestedType, broker.deploymentMode);
+      const requestedConfiguration = body.object("configuration");
+      const configuration =
+        requestedConfiguration === undefined
+          ? undefined
+          : configurationRef(context, requestedConfiguration, targetVersion);
+      const maintenanceWindowStartTime = validate.maintenanceWindow(
+        body.object("maintenanceWindowStartTime"),
+      );
+      const logs = body.object("logs");
+      const securityGroups = body.stringList("securityGroups");
+
+      if (requestedVersion !== undefined) {
+        broker.pendingEngineVersion = targetVersion === broker.engineVersion ? undefined : targetVersion;
+      }
+      if (hostInstanceType !== undefined) {
+        broker.pendingHostInstanceType =
+          hostInstanceType === broker.hostInstanceType ? undefined : hostInstanceType;
+      }
+      if (configuration !== undefined) {
+        const { current } = broker.configuration;
+        const unchanged = configuration.id === current.id && configuration.revision === current.revision;
+        broker.configuration.pending = unchanged ? undefined : configuration;
+      }
+      if (maintenanceWindowStartTime !== undefined)
+        broker.maintenanceWindowStartTime = maintenanceWindowStartTime;
+      if (logs !== undefined) {
+        broker.logs = {
+          general: logs.boolean("general") ?? broker.logs.general,
+          audit: logs.boolean("audit") ?? broker.logs.audit,
+        };
+      }
+      if (securityGroups !== undefined) broker.securityGroups = securityGroups;
+      context.save();
+      return {
+        authenticationStrategy: broker.authenticationStrategy,
+        autoMinorVersionUpgrade: broker.autoMinorVersionUpgrade,
+        brokerId: broker.id,
+        ...(configuration === undefined ? {} : { configuration }),
+        ...(requestedVersion === undefined ? {} : { engineVersion: targetVersion }),
+        ...(hostInstanceType === undefined ? {} : { hostInstanceType }),
+        logs: broker.logs,
+        maintenanceWindowStartTime: broker.maintenanceWindowStartTime,
+        securityGroups: broker.securityGroups,
+      };
+    },
+
+    RebootBroker({ params }: OperationCall) {
+      const broker = findBroker(context, params.brokerId ?? "");
+      assertCanReboot(broker);
+      broker.state = "REBOOT_IN_PROGRESS";
+      broker.problem = undefined;
+      applyPendingChanges(broker);
+      context.save();
+      context.background(() => lifecycle.reboot(broker.id));
+      return {};
+    },
+
+    DeleteBroker({ params }: OperationCall) {
+      const broker = findBroker(context, params.brokerId ?? "");
+      assertCanDelete(broker);
+      broker.state = "DELETION_IN_PROGRESS";
+      context.save();
+      context.background(() => lifecycle.remove(broker.id));
+      return { brokerId: broker.id };
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { DeploymentMode, InstancePorts } from "../brokers/types.js";
+import { conflict } from "../server/aws-error.js";
+import type { WeeklyStartTime } from "./validation.js";
+
+export type { DeploymentMode } from "../brokers/types.js";
+
+/**
+ * The Amazon MQ control plane's durable state (one JSON file, mode 0600: it holds the users'
+ * passwords) and the broker state machine's rules, pure.
+ */
+
+export type BrokerState =
+  | "CREATION_IN_PROGRESS"
+  | "CREATION_FAILED"
+  | "RUNNING"
+  | "REBOOT_IN_PROGRESS"
+  | "DELETION_IN_PROGRESS"
+  | "CRITICAL_ACTION_REQUIRED";
+
+export interface UserSettings {
+  password: string;
+  consoleAccess: boolean;
+  groups: string[];
+  replicationUser: boolean;
+}
+
+export type PendingChange = "CREATE" | "UPDATE" | "DELETE";
+
+/**
+ * A broker user. `active` is what the running broker has (absent for a user whose creation waits for
+ * a reboot); `pending` is what the next reboot applies.
+ */
+export interface UserRecord {
+  username: string;
+  active?: UserSettings;
+  pending?: { change: PendingChange; settings?: UserSettings };
+}
+
+export interface ConfigurationRef {
+  id: string;
+  revision: number;
+}
+
+export interface BrokerRecord {
+  id: string;
+  arn: string;
+  name: string;
+  created: string;
+  state: BrokerState;
+  /** Why the broker is CREATION_FAILED or CRITICAL_ACTION_REQUIRED, passwords masked. */
+  problem?: { code: string; info: string };
+  deploymentMode: DeploymentMode;
+  engineVersion: string;
+  pendingEngineVersion?: string;
+  hostInstanceType: string;
+  pendingHostInstanceType?: string;
+  storageType: "EBS" | "EFS";
+  autoMinorVersionUpgrade: boolean;
+  publiclyAccessible: boolean;
+  authenticationStrategy: "SIMPLE";
+  configuration: { current: ConfigurationRef; history: ConfigurationRef[]; pending?: ConfigurationRef };
+  encryptionOptions: { useAwsOwnedKey: boolean; kmsKeyId?: string };
+  logs: { general: boolean; audit: boolean };
+  maintenanceWindowStartTime: WeeklyStartTime;
+  securityGroups: string[];
+  subnetIds: string[];
+  tags: Record<string, string>;
+  users: UserRecord[];
+  ports: InstancePorts[];
+  creatorRequestId?: string;
+  /** A digest of the CreateBroker request, to tell a retry from a different request with the same token. */
+  requestDigest?: string;
+}
+
+export interface RevisionRecord {
+  revision: number;
+  created: string;
+  description: string;
+  /** base64 of the `<broker>` XML, as the API carries it. */
+  data: string;
+}
+
+export interface ConfigurationRecord {
+  id: string;
+  arn: string;
+  name: string;
+  created: string;
+  engineVersion: string;
+  authenticationStrategy: "SIMPLE";
+  tags: Record<string, string>;
+  revisions: RevisionRecord[];
+}
+
+export interface MqState {
+  brokers: Record<string, BrokerRecord>;
+  configurations: Record<string, ConfigurationRecord>;
+}
+
+export const emptyState = (): MqState => ({ brokers: {}, configurations: {} });
+
+/** States in which the broker's settings may be changed (UpdateBroker) or it may be rebooted. */
+const CHANGEABLE: readonly BrokerState[] = ["RUNNING", "CRITICAL_ACTION_REQUIRED"];
+/** States DeleteBroker accepts: a broker with an operation in progress must finish it first. */
+const DELETABLE: readonly BrokerState[] = ["RUNNING", "CREATION_FAILED", "CRITICAL_ACTION_REQUIRED"];
+
+function refuse(broker: BrokerRecord, operation: string, allowed: readonly BrokerState[]): never {
+  throw conflict(
+    `Broker ${broker.id} is ${broker.state}; ${operation} needs it to be ${allowed.join(" or ")}.`,
+    "brokerId",
+  );
+}
+
+export function assertCanUpdate(broker: BrokerRecord): void {
+  if (!CHANGEABLE.includes(broker.state)) refuse(broker, "UpdateBroker", CHANGEABLE);
+}
+
+export function assertCanReboot(broker: BrokerRecord): void {
+  if (!CHANGEABLE.includes(broker.state)) refuse(broker, "RebootBroker", CHANGEABLE);
+}
+
+export function assertCanDelete(broker: BrokerRecord): void {
+  if (!DELETABLE.includes(broker.state)) refuse(broker, "DeleteBroker", DELETABLE);
+}
+
+/** User changes are staged in any state but while the broker is being deleted or failed to create. */
+export function assertCanChangeUsers(broker: BrokerRecord, operation: string): void {
+  const allowed: BrokerState[] = [
+    "CREATION_IN_PROGRESS",
+    "RUNNING",
+    "REBOOT_IN_PROGRESS",
+    "CRITICAL_ACTION_REQUIRED",
+  ];
+  if (!allowed.includes(broker.state)) refuse(broker, operation, allowed);
+}
+
+/** The users a broker has once its pending changes apply: what the runtime starts it with. */
+export function effectiveUsers(broker: BrokerRecord): { username: string; settings: UserSettings }[] {
+  return broker.users.flatMap((user) => {
+    if (user.pending?.change === "DELETE") return [];
+    const settings = user.pending?.settings ?? user.active;
+    return settings === undefined ? [] : [{ username: user.username, settings }];
+  });
+}
+
+/** Applies what UpdateBroker and the user APIs staged; RebootBroker calls it before restarting. */
+export function applyPendingChanges(broker: BrokerRecord): void {
+  const { configuration } = broker;
+  if (configuration.pending !== undefined) {
+    configuration.history.push(configuration.current);
+    configuration.current = configuration.pending;
+    configuration.pending = undefined;
+  }
+  if (broker.pendingEngineVersion !== undefined) {
+    broker.engineVersion = broker.pendingEngineVersion;
+    broker.pendingEngineVersion = undefined;
+  }
+  if (broker.pendingHostInstanceType !== undefined) {
+    broker.hostInstanceType = broker.pendingHostInstanceType;
+    broker.pendingHostInstanceType = undefined;
+  }
+  broker.users = effectiveUsers(broker).map(({ username, settings }) => ({ username, active: settings }));
+}
+
+/** Replaces every password of the broker's users in a message with asterisks. */
+export function maskPasswords(broker: BrokerRecord, message: string): string {
+  const passwords = broker.users.flatMap((user) =>
+    [user.active?.password, user.pending?.settings?.password].filter(
+      (password): password is string => password !== undefined && password !== "",
+    ),
+  );
+  return passwords.reduce((text, password) => text.split(password).join("********"), message);
+}
