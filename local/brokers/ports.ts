@@ -51,16 +51,32 @@ export async function isPortFree(port: number): Promise<boolean> {
   }
 }
 
-/** Whether something accepts TCP connections on the loopback port. */
-export function acceptsConnections(port: number, timeoutMs = 1_000): Promise<boolean> {
+/**
+ * Whether something accepts TCP connections on the loopback port. The socket stays open until the
+ * server's first bytes arrive (an OpenWire broker greets every connection with its WireFormatInfo;
+ * hanging up before that makes ActiveMQ log a warning), or for at most `lingerMs`.
+ */
+export function acceptsConnections(port: number, timeoutMs = 1_000, lingerMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
-    const done = (accepted: boolean) => {
+    const refused = () => {
       socket.destroy();
-      resolve(accepted);
+      resolve(false);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once("error", () => done(false));
-    socket.connect({ host: LOOPBACK, port }, () => done(true));
+    socket.setTimeout(timeoutMs, refused);
+    socket.once("error", refused);
+    socket.connect({ host: LOOPBACK, port }, () => {
+      socket.setTimeout(0);
+      socket.removeListener("error", refused);
+      socket.on("error", () => socket.destroy());
+      const hangUp = setTimeout(() => socket.destroy(), lingerMs);
+      hangUp.unref();
+      socket.once("data", () => {
+        clearTimeout(hangUp);
+        socket.destroy();
+      });
+      socket.unref();
+      resolve(true);
+    });
   });
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { acceptsConnections } from "../../local/brokers/ports.js";
 import { ActiveMqRuntime } from "../../local/brokers/runtime.js";
@@ -45,6 +46,24 @@ async function nothingAccepts(ports: InstancePorts[]): Promise<boolean> {
     ports.flatMap(({ openwire, stomp }) => [acceptsConnections(openwire), acceptsConnections(stomp)]),
   );
   return accepting.every((accepted) => !accepted);
+}
+
+function portsOf(spec: BrokerRunSpec, index: number): InstancePorts {
+  const ports = spec.ports[index];
+  if (ports === undefined) throw new Error(`${spec.brokerId} has no instance ${index + 1}`);
+  return ports;
+}
+
+/** Polls until both of the instance's ports accept connections; resolves with the time it took. */
+async function acceptingWithin(ports: InstancePorts, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if ((await acceptsConnections(ports.openwire)) && (await acceptsConnections(ports.stomp))) {
+      return Date.now() - started;
+    }
+    await sleep(50);
+  }
+  throw new Error(`127.0.0.1:${ports.openwire} did not accept connections within ${timeoutMs} ms`);
 }
 
 afterAll(async () => {
@@ -168,6 +187,79 @@ describe("start failures", () => {
       } finally {
         squatter.close();
       }
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("ACTIVE_STANDBY_MULTI_AZ", () => {
+  it(
+    "runs an active and a standby on one store; after kill -9 of the active the standby serves every message",
+    async () => {
+      const spec = await brokerSpec("ACTIVE_STANDBY_MULTI_AZ");
+      const started = Date.now();
+      await runtime.start(spec);
+      console.info(`active/standby accepted connections ${Date.now() - started} ms after start`);
+
+      const before = await runtime.checkStatus(spec.brokerId);
+      expect(before.filter((instance) => instance.active)).toHaveLength(1);
+      expect(before.every((instance) => instance.pid !== undefined)).toBe(true);
+      const activeIndex = before.findIndex((instance) => instance.active);
+      const standbyIndex = 1 - activeIndex;
+      const activePid = before[activeIndex]?.pid ?? 0;
+      expect(await acceptsConnections(portsOf(spec, standbyIndex).openwire)).toBe(false);
+
+      const bodies = Array.from({ length: 500 }, (_, i) => `payment-${i}`);
+      const sender = await StompSession.connect(portsOf(spec, activeIndex).stomp, USER);
+      await sender.sendPersistent("payments", bodies);
+      await sender.close();
+
+      process.kill(activePid, "SIGKILL");
+      const takeoverMs = await acceptingWithin(portsOf(spec, standbyIndex), 30_000);
+      console.info(`standby accepted connections ${takeoverMs} ms after kill -9 of the active`);
+      expect(takeoverMs).toBeLessThan(10_000);
+
+      const after = await runtime.checkStatus(spec.brokerId);
+      expect(after[standbyIndex]).toMatchObject({ active: true, pid: expect.any(Number) });
+      expect(after[activeIndex]).toEqual({ ports: portsOf(spec, activeIndex), active: false });
+      const receiver = await StompSession.connect(portsOf(spec, standbyIndex).stomp, USER);
+      const received = await receiver.receive("payments", bodies.length, 30_000);
+      await receiver.close();
+      expect(new Set(received)).toEqual(new Set(bodies));
+
+      await runtime.stop(spec.brokerId);
+      expect(await nothingAccepts(spec.ports)).toBe(true);
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("CLUSTER_MULTI_AZ", () => {
+  it(
+    "runs three networked brokers: a message sent to instance 1 reaches a consumer on instance 2",
+    async () => {
+      const spec = await brokerSpec("CLUSTER_MULTI_AZ");
+      const started = Date.now();
+      await runtime.start(spec);
+      console.info(`cluster of 3 accepted connections ${Date.now() - started} ms after start`);
+
+      const status = runtime.status(spec.brokerId);
+      expect(status.map((instance) => instance.active)).toEqual([true, true, true]);
+      expect(new Set(status.map((instance) => instance.pid)).size).toBe(3);
+
+      const consumer = await StompSession.connect(portsOf(spec, 1).stomp, USER);
+      const receiving = consumer.receive("events", 1, 30_000);
+      const producer = await StompSession.connect(portsOf(spec, 0).stomp, USER);
+      const sent = Date.now();
+      await producer.sendPersistent("events", ["across the network"]);
+      expect(await receiving).toEqual(["across the network"]);
+      console.info(`message crossed from instance 1 to instance 2 in ${Date.now() - sent} ms`);
+      await Promise.all([producer.close(), consumer.close()]);
+
+      await runtime.destroy(spec.brokerId);
+      expect(await nothingAccepts(spec.ports)).toBe(true);
+      expect(existsSync(path.join(dataDir, spec.brokerId))).toBe(false);
     },
     BROKER_TEST_TIMEOUT_MS,
   );

@@ -52,9 +52,18 @@ const stompit = createRequire(import.meta.url)("stompit") as Stompit;
 export class StompSession {
   /** Errors after connecting (a broker killed under us): kept, not thrown from an event handler. */
   readonly errors: Error[] = [];
+  /** Rejects with the session's first error; pending sends and receives race against it. */
+  private readonly failed: Promise<never>;
 
   private constructor(private readonly client: StompitClient) {
-    client.on("error", (error) => this.errors.push(error));
+    this.failed = new Promise<never>((_, reject) => {
+      client.on("error", (error) => {
+        this.errors.push(error);
+        reject(error);
+      });
+    });
+    // Only awaited through races; a session that fails while idle must not be an unhandled rejection.
+    this.failed.catch(() => undefined);
   }
 
   /** Connects to ActiveMQ's STOMP connector on 127.0.0.1 as one of the broker's users. */
@@ -78,24 +87,27 @@ export class StompSession {
   }
 
   /** Sends persistent messages; resolves once the broker has receipted every one (stored). */
-  sendPersistent(queue: string, bodies: string[]): Promise<void> {
-    return Promise.all(
-      bodies.map(
-        (body) =>
-          new Promise<void>((resolve, reject) => {
-            const frame = this.client.send(
-              { destination: `/queue/${queue}`, persistent: "true", "content-type": "text/plain" },
-              { onReceipt: resolve, onError: reject },
-            );
-            frame.write(body);
-            frame.end();
-          }),
-      ),
-    ).then(() => undefined);
+  async sendPersistent(queue: string, bodies: string[]): Promise<void> {
+    const receipts = bodies.map(
+      (body) =>
+        new Promise<void>((resolve) => {
+          const frame = this.client.send(
+            { destination: `/queue/${queue}`, persistent: "true", "content-type": "text/plain" },
+            { onReceipt: resolve },
+          );
+          frame.write(body);
+          frame.end();
+        }),
+    );
+    await Promise.race([Promise.all(receipts), this.failed]);
   }
 
   /** Receives exactly `count` messages (acknowledging each) or rejects after `timeoutMs`. */
   receive(queue: string, count: number, timeoutMs: number): Promise<string[]> {
+    return Promise.race([this.receiveOnly(queue, count, timeoutMs), this.failed]);
+  }
+
+  private receiveOnly(queue: string, count: number, timeoutMs: number): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const bodies: string[] = [];
       const timer = setTimeout(() => {
