@@ -5,6 +5,11 @@ import { bindTaskHandlers, localFunctionArn, type TaskHandlers, taskStates } fro
 
 type JsonValue = Parameters<StateMachine["run"]>[0];
 
+/** What an engine run reports: its result promise, its event log and abort. */
+export type WorkflowRun = ReturnType<StateMachine["run"]>;
+/** One entry of an engine run's event log. */
+export type EngineEvent = WorkflowRun["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
+
 export interface LocalWorkflow {
   spec: WorkflowSpec;
   definition: StateMachineDefinition;
@@ -18,6 +23,15 @@ export interface RunOptions {
   startTime?: Date;
   /** Shorten every Wait to 10 ms and every Retry pause to none (tests); Waits still yield to timers. */
   skipDelays?: boolean;
+  /**
+   * Sees each Task invocation's effective input (after Parameters) and each successful result (before
+   * ResultSelector), which the engine's event log lacks and Step Functions' history shows. Both are
+   * called before the engine logs the matching state event.
+   */
+  observeTasks?: {
+    input(stateName: string, input: unknown): void;
+    output(stateName: string, output: unknown): void;
+  };
 }
 
 /**
@@ -29,7 +43,17 @@ export async function loadWorkflow(
   region = process.env.AWS_REGION ?? "us-east-1",
   account = "000000000000",
 ): Promise<LocalWorkflow> {
-  const resolveArn = (key: string) => localFunctionArn(spec.name, key, region, account);
+  return buildWorkflow(spec, (key) => localFunctionArn(spec.name, key, region, account));
+}
+
+/**
+ * Builds a workflow whose function keys resolve to ARNs with `resolveArn` (a state machine created
+ * through the API names its functions by ARN: there the key is the ARN itself).
+ */
+export async function buildWorkflow(
+  spec: WorkflowSpec,
+  resolveArn: (functionKey: string) => string,
+): Promise<LocalWorkflow> {
   const definition = spec.definition(resolveArn);
   const handlers = await bindTaskHandlers(spec, definition, resolveArn);
   const machine = new StateMachine(
@@ -42,7 +66,7 @@ export async function loadWorkflow(
 }
 
 /** Starts one execution; returns the engine's result promise, its event log and abort. */
-export function runWorkflow(workflow: LocalWorkflow, input: unknown, options: RunOptions) {
+export function runWorkflow(workflow: LocalWorkflow, input: unknown, options: RunOptions): WorkflowRun {
   const zero = (names: Iterable<string>) => Object.fromEntries([...names].map((name) => [name, 0]));
   const waits = Object.entries(workflow.definition.States)
     .filter(([, state]) => state.Type === "Wait")
@@ -50,7 +74,7 @@ export function runWorkflow(workflow: LocalWorkflow, input: unknown, options: Ru
   const startTime = (options.startTime ?? new Date()).toISOString();
   return workflow.machine.run(input as JsonValue, {
     overrides: {
-      taskResourceLocalHandlers: workflow.handlers,
+      taskResourceLocalHandlers: observed(workflow.handlers, options.observeTasks),
       ...(options.skipDelays === true
         ? {
             waitTimeOverrides: zero(waits),
@@ -67,4 +91,19 @@ export function runWorkflow(workflow: LocalWorkflow, input: unknown, options: Ru
       },
     } as never,
   });
+}
+
+function observed(handlers: TaskHandlers, observer: RunOptions["observeTasks"]): TaskHandlers {
+  if (observer === undefined) return handlers;
+  return Object.fromEntries(
+    Object.entries(handlers).map(([stateName, handler]) => [
+      stateName,
+      async (input: Parameters<typeof handler>[0]) => {
+        observer.input(stateName, input);
+        const output = await handler(input);
+        observer.output(stateName, output);
+        return output;
+      },
+    ]),
+  );
 }

@@ -1,0 +1,284 @@
+import type { StateMachineDefinition } from "../../workflows/asl.js";
+import { taskStates } from "./bindings.js";
+import type { EngineEvent } from "./engine.js";
+
+/** A history event as stored: `details` is the one `<kind>EventDetails` member Step Functions gives it. */
+export interface StoredEvent {
+  id: number;
+  previousEventId: number;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  type: string;
+  details?: Record<string, Record<string, unknown>>;
+}
+
+/** An event before it has an id: what one engine event becomes. */
+export type NewEvent = Pick<StoredEvent, "type" | "details">;
+
+const json = (value: unknown) => JSON.stringify(value ?? null);
+const text = (value: unknown) => (typeof value === "string" ? value : json(value));
+const withInput = (value: unknown) => ({ input: json(value), inputDetails: { truncated: false } });
+const withOutput = (value: unknown) => ({ output: json(value), outputDetails: { truncated: false } });
+
+/** How a state's type is spelled in event types: `TaskStateEntered`, `ChoiceStateExited`… */
+const stateEvent = (stateType: string, phase: "Entered" | "Exited") => `${stateType}State${phase}`;
+
+interface TaskResource {
+  resource: string;
+  timeoutInSeconds: number;
+  /** A Lambda function ARN gets LambdaFunction* events; an integration (`lambda:invoke`) gets Task* events. */
+  lambda: boolean;
+}
+
+/**
+ * Turns the ASL engine's event log into Step Functions' history events: the real event types and
+ * their `…EventDetails` members (ExecutionStarted, TaskStateEntered, LambdaFunctionScheduled/Started/
+ * Succeeded/Failed/TimedOut, ChoiceStateEntered/Exited, WaitStateEntered/Exited, FailStateEntered,
+ * MapIteration*, ExecutionSucceeded/Failed/Aborted/TimedOut). One translator per run.
+ *
+ * The engine logs a Task's raw state input and processed output; the Lambda events need the
+ * effective input (after Parameters) and the function's own result, which `observer` collects as the
+ * handlers are called (always before the engine logs the matching event).
+ */
+export class HistoryTranslator {
+  private readonly tasks = new Map<string, TaskResource>();
+  private readonly inputs = new Map<string, unknown[]>();
+  private readonly outputs = new Map<string, unknown[]>();
+  /** Task attempts (by state name and Map index) whose Lambda events are open, and whether the last failed. */
+  private readonly attempts = new Map<string, "running" | "failed">();
+
+  constructor(
+    definition: StateMachineDefinition,
+    private readonly execution: { roleArn: string; region: string },
+  ) {
+    for (const [name, state] of taskStates(definition)) {
+      const resource = String(state.Resource);
+      this.tasks.set(name, {
+        resource,
+        timeoutInSeconds: typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : 60,
+        lambda: resource.startsWith("arn:aws:lambda:"),
+      });
+    }
+  }
+
+  readonly observer = {
+    input: (stateName: string, input: unknown) => push(this.inputs, stateName, input),
+    output: (stateName: string, output: unknown) => push(this.outputs, stateName, output),
+  };
+
+  /** The history events one engine event stands for (often none or several). */
+  translate(event: EngineEvent, stop?: { error?: string; cause?: string }): NewEvent[] {
+    switch (event.type) {
+      case "ExecutionStarted":
+        return [
+          {
+            type: "ExecutionStarted",
+            details: {
+              executionStartedEventDetails: { ...withInput(event.input), roleArn: this.execution.roleArn },
+            },
+          },
+        ];
+      case "ExecutionSucceeded":
+        return [
+          {
+            type: "ExecutionSucceeded",
+            details: { executionSucceededEventDetails: withOutput(event.output) },
+          },
+        ];
+      case "ExecutionFailed":
+        return [
+          {
+            type: "ExecutionFailed",
+            details: { executionFailedEventDetails: { error: event.Error, cause: text(event.Cause) } },
+          },
+        ];
+      case "ExecutionAborted":
+        return [
+          {
+            type: "ExecutionAborted",
+            details: { executionAbortedEventDetails: { error: stop?.error, cause: stop?.cause } },
+          },
+        ];
+      case "ExecutionTimeout":
+        return [
+          {
+            type: "ExecutionTimedOut",
+            details: {
+              executionTimedOutEventDetails: {
+                error: "States.Timeout",
+                cause: "The execution ran longer than the state machine's TimeoutSeconds.",
+              },
+            },
+          },
+        ];
+      case "StateEntered":
+        return this.entered(event.state.name, event.state.type, event.state.input, event.index);
+      case "StateExited":
+        return this.exited(event.state.name, event.state.type, event.state.output, event.index);
+      case "StateFailed":
+        return this.failed(event.state.name, event.state.type, event.Error, text(event.Cause), event.index);
+      case "StateRetried":
+        return this.scheduled(event.state.name, event.index);
+      case "MapIterationStarted":
+      case "MapIterationSucceeded":
+        return [
+          {
+            type: event.type,
+            details: {
+              [event.type === "MapIterationStarted"
+                ? "mapIterationStartedEventDetails"
+                : "mapIterationSucceededEventDetails"]: { name: event.parentState.name, index: event.index },
+            },
+          },
+        ];
+      case "MapIterationFailed":
+        return [
+          {
+            type: "MapIterationFailed",
+            details: { mapIterationFailedEventDetails: { name: event.parentState.name, index: event.index } },
+          },
+        ];
+      default:
+        // StateCaught and Parallel branch events have no counterpart in Step Functions' history.
+        return [];
+    }
+  }
+
+  private entered(name: string, type: string, input: unknown, index?: number): NewEvent[] {
+    const events: NewEvent[] = [
+      {
+        type: stateEvent(type, "Entered"),
+        details: { stateEnteredEventDetails: { name, ...withInput(input) } },
+      },
+    ];
+    if (type === "Task") events.push(...this.scheduled(name, index));
+    if (type === "Parallel") events.push({ type: "ParallelStateStarted" });
+    return events;
+  }
+
+  /** A Task attempt's scheduled and started events, if its handler was called (Parameters resolved). */
+  private scheduled(name: string, index?: number): NewEvent[] {
+    const task = this.tasks.get(name);
+    const queued = this.inputs.get(name);
+    if (task === undefined || queued === undefined || queued.length === 0) return [];
+    const input = queued.shift();
+    this.attempts.set(key(name, index), "running");
+    if (task.lambda) {
+      return [
+        {
+          type: "LambdaFunctionScheduled",
+          details: {
+            lambdaFunctionScheduledEventDetails: {
+              resource: task.resource,
+              ...withInput(input),
+              timeoutInSeconds: task.timeoutInSeconds,
+            },
+          },
+        },
+        { type: "LambdaFunctionStarted" },
+      ];
+    }
+    const integration = integrationOf(task.resource);
+    return [
+      {
+        type: "TaskScheduled",
+        details: {
+          taskScheduledEventDetails: {
+            ...integration,
+            region: this.execution.region,
+            parameters: json(input),
+            timeoutInSeconds: task.timeoutInSeconds,
+          },
+        },
+      },
+      { type: "TaskStarted", details: { taskStartedEventDetails: integration } },
+    ];
+  }
+
+  private exited(name: string, type: string, output: unknown, index?: number): NewEvent[] {
+    const events: NewEvent[] = [];
+    const task = this.tasks.get(name);
+    const attempt = key(name, index);
+    if (type === "Task" && task !== undefined && this.attempts.get(attempt) === "running") {
+      const result = this.outputs.get(name)?.shift();
+      events.push(
+        task.lambda
+          ? {
+              type: "LambdaFunctionSucceeded",
+              details: { lambdaFunctionSucceededEventDetails: withOutput(result) },
+            }
+          : {
+              type: "TaskSucceeded",
+              details: {
+                taskSucceededEventDetails: { ...integrationOf(task.resource), ...withOutput(result) },
+              },
+            },
+      );
+    }
+    this.attempts.delete(attempt);
+    if (type === "Map") events.push({ type: "MapStateSucceeded" });
+    if (type === "Parallel") events.push({ type: "ParallelStateSucceeded" });
+    events.push({
+      type: stateEvent(type, "Exited"),
+      details: { stateExitedEventDetails: { name, ...withOutput(output) } },
+    });
+    return events;
+  }
+
+  private failed(name: string, type: string, error: string, cause: string, index?: number): NewEvent[] {
+    if (type === "Map") return [{ type: "MapStateFailed" }];
+    if (type === "Parallel") return [{ type: "ParallelStateFailed" }];
+    const task = this.tasks.get(name);
+    const attempt = key(name, index);
+    if (type !== "Task" || task === undefined || this.attempts.get(attempt) !== "running") return [];
+    this.attempts.set(attempt, "failed");
+    const timedOut = error === "States.Timeout";
+    if (task.lambda) {
+      const kind = timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed";
+      return [{ type: kind, details: { [`${lowerFirst(kind)}EventDetails`]: { error, cause } } }];
+    }
+    const kind = timedOut ? "TaskTimedOut" : "TaskFailed";
+    return [
+      {
+        type: kind,
+        details: { [`${lowerFirst(kind)}EventDetails`]: { ...integrationOf(task.resource), error, cause } },
+      },
+    ];
+  }
+}
+
+function push(queues: Map<string, unknown[]>, name: string, value: unknown) {
+  const queue = queues.get(name);
+  if (queue === undefined) queues.set(name, [value]);
+  else queue.push(value);
+}
+
+const key = (name: string, index?: number) => `${name}#${index ?? ""}`;
+const lowerFirst = (word: string) => word.charAt(0).toLowerCase() + word.slice(1);
+
+/** `arn:aws:states:::lambda:invoke` → `{resourceType: "lambda", resource: "invoke"}`, as Task* events name it. */
+function integrationOf(resource: string) {
+  const [, , , , , resourceType = "", ...rest] = resource.split(":");
+  return { resourceType, resource: rest.join(":") };
+}
+
+/** A stored event as GetExecutionHistory returns it: timestamps in epoch seconds, data optional. */
+export function wireEvent(event: StoredEvent, includeData: boolean) {
+  const details = Object.fromEntries(
+    Object.entries(event.details ?? {}).map(([member, value]) => [
+      member,
+      includeData
+        ? value
+        : Object.fromEntries(Object.entries(value).filter(([field]) => !DATA_FIELDS.has(field))),
+    ]),
+  );
+  return {
+    timestamp: event.timestamp / 1000,
+    type: event.type,
+    id: event.id,
+    previousEventId: event.previousEventId,
+    ...details,
+  };
+}
+
+const DATA_FIELDS = new Set(["input", "inputDetails", "output", "outputDetails", "parameters"]);
