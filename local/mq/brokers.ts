@@ -127,18 +127,16 @@ export function brokerLifecycle(context: MqContext) {
   return { bringUp, reboot, remove, resume };
 }
 
-/** The configuration revision a request names (`{id, revision}`; the latest revision when omitted). */
-function configurationRef(context: MqContext, fields: Fields, engineVersion: string): ConfigurationRef {
+/**
+ * The configuration revision a request names (`{id, revision}`; the latest revision when omitted).
+ * A configuration's engineVersion is not matched against the broker's: the runtime runs the same
+ * ActiveMQ for every label, and a 5.18 configuration stays valid after an upgrade to 5.19.
+ */
+function configurationRef(context: MqContext, fields: Fields): ConfigurationRef {
   const id = fields.requiredString("id");
   const configuration = findConfiguration(context, id, fields.attribute("id"));
   const revision = fields.integer("revision") ?? configuration.revisions.length;
   findRevision(configuration, revision, fields.attribute("revision"));
-  if (configuration.engineVersion !== engineVersion) {
-    throw badRequest(
-      `Configuration ${id} is for ActiveMQ ${configuration.engineVersion}, the broker runs ${engineVersion}.`,
-      fields.attribute("id"),
-    );
-  }
   return { id, revision };
 }
 
@@ -274,8 +272,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
       };
       const tags = validate.tags(body.stringMap("tags"));
       const requested = body.object("configuration");
-      const configuration =
-        requested === undefined ? undefined : configurationRef(context, requested, engineVersion);
+      const configuration = requested === undefined ? undefined : configurationRef(context, requested);
       if (Object.values(context.state.brokers).some((broker) => broker.name === name)) {
         throw conflict(`A broker named ${name} already exists; broker names are unique.`, "brokerName");
       }
@@ -390,9 +387,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
           : validate.hostInstanceType(requestedType, broker.deploymentMode);
       const requestedConfiguration = body.object("configuration");
       const configuration =
-        requestedConfiguration === undefined
-          ? undefined
-          : configurationRef(context, requestedConfiguration, targetVersion);
+        requestedConfiguration === undefined ? undefined : configurationRef(context, requestedConfiguration);
       const maintenanceWindowStartTime = validate.maintenanceWindow(
         body.object("maintenanceWindowStartTime"),
       );

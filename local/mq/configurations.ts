@@ -98,7 +98,10 @@ export function sanitizeConfiguration(xml: string): { xml: string; warnings: San
   }
   if (warnings.length === 0) return { xml, warnings };
   root[rootName] = kept;
-  return { xml: new XMLBuilder(XML_OPTIONS).build(nodes) as string, warnings };
+  return {
+    xml: new XMLBuilder({ ...XML_OPTIONS, suppressEmptyNode: true }).build(nodes) as string,
+    warnings,
+  };
 }
 
 const revisionSummary = (revision: RevisionRecord) => ({
