@@ -1,18 +1,49 @@
+#!/usr/bin/env -S npx tsx
 /**
- * The `mqops` command. `mqops up` will start the local cloud (local/: Amazon MQ, Step Functions,
- * DynamoDB, Secrets Manager endpoints and real ActiveMQ brokers); that is issue 5 and is not built yet.
+ * The `mqops` command: `up` starts the local cloud (what `npm start` runs); `brokers` and
+ * `executions` call its HTTP API, signed with the local credentials, as they would call AWS's.
  */
-const [command] = process.argv.slice(2);
+import { CliError } from "./api.js";
+import { brokersCommand } from "./brokers.js";
+import { executionsCommand } from "./executions.js";
 
-if (command === "up") {
-  console.error(
-    [
-      "mqops up: the local cloud is not built yet (issue 5).",
-      "What runs today: `npm test` runs the provisioning workflow on a real Amazon States Language engine",
-      "with every Task bound to its handler in functions/ (test/workflows), and deploys with `npx sst deploy`.",
-    ].join("\n"),
-  );
-  process.exit(1);
+const USAGE = `usage:
+  mqops up                                   start the local cloud (foreground; Ctrl-C stops it)
+  mqops brokers create --name N [--mode SINGLE_INSTANCE|ACTIVE_STANDBY_MULTI_AZ|CLUSTER_MULTI_AZ]
+                       --user name:password [--user …] [--engine-version 5.18] [--config activemq.xml]
+                       [--client-token T] [--no-wait] [--json]
+  mqops brokers list|get <id>|delete <id> [--json]
+  mqops executions list [--status S] [--limit N] | get <id> [--json]
+environment: MQOPS_DATA_DIR (.mqops), MQOPS_PORT (4566), MQOPS_REGION (us-east-1),
+             MQOPS_ACCESS_KEY_ID / MQOPS_SECRET_ACCESS_KEY (generated into the data directory when unset)`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "up": {
+      const { upCommand } = await import("./up.js");
+      return upCommand();
+    }
+    case "brokers":
+      return brokersCommand(rest);
+    case "executions":
+      return executionsCommand(rest);
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(USAGE);
+      return;
+    default:
+      throw new CliError(USAGE, 2);
+  }
 }
-console.error("usage: mqops up");
-process.exit(2);
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(
+      error instanceof CliError ? error.message : `mqops: ${(error as Error).stack ?? String(error)}`,
+    );
+    process.exit(error instanceof CliError ? error.exitCode : 1);
+  },
+);

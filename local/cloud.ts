@@ -1,0 +1,191 @@
+import { createServer } from "node:net";
+import path from "node:path";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { API_ROUTES } from "../functions/api/routes.js";
+import { WORKFLOWS } from "../workflows/index.js";
+import { ActiveMqRuntime } from "./brokers/runtime.js";
+import type { LocalCloudConfig } from "./config.js";
+import { createDynamoDbService } from "./dynamodb/service.js";
+import { createGatewayService } from "./gateway/service.js";
+import { assertNotRunning, clearRunningCloud, writeRunningCloud } from "./instance-lock.js";
+import { createMqService } from "./mq/service.js";
+import { ensureActiveMq, ensureJava } from "./prerequisites.js";
+import { createSecretsService } from "./secrets/service.js";
+import { startServer } from "./server/server.js";
+import { LOCAL_ACCOUNT } from "./server/service.js";
+import { createSnsService, type PublishedMessage } from "./sns/service.js";
+import { loadHandler } from "./states/lambda-runtime.js";
+import { createStatesService, stateMachineArnFor } from "./states/service.js";
+
+export interface LocalCloud {
+  url: string;
+  region: string;
+  dataDir: string;
+  stateMachineArns: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface LocalCloudEvents {
+  log(line: string): void;
+  onPublish?(message: PublishedMessage): void;
+}
+
+/** The names the local cloud gives the resources infra/ creates on AWS (`mqops-<stage>-…`). */
+export const LOCAL_STAGE = "local";
+const localName = (suffix: string) => `mqops-${LOCAL_STAGE}-${suffix}`;
+
+/** A free loopback port, when the caller asked for port 0 (the handlers need the URL before the server starts). */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen(0, host, () => resolve());
+  });
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("could not pick a free port");
+  return address.port;
+}
+
+/**
+ * The environment the handlers in functions/ read, set on this process before any handler module
+ * is loaded (their SDK clients are made at module load): the AWS_* variables point every SDK client
+ * at the local endpoint, and the resource names are the local ones.
+ */
+function setHandlerEnvironment(config: LocalCloudConfig, url: string, arns: Record<string, string>) {
+  Object.assign(process.env, {
+    AWS_REGION: config.region,
+    AWS_DEFAULT_REGION: config.region,
+    AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL: url,
+    STATE_TABLE_NAME: localName("state"),
+    NOTIFICATIONS_TOPIC_ARN: `arn:aws:sns:${config.region}:${LOCAL_ACCOUNT}:${localName("notifications")}`,
+    // A local broker starts in seconds, not Amazon MQ's 15-20 minutes: poll its state every 2 s.
+    PROVISIONING_POLL_SECONDS: process.env.PROVISIONING_POLL_SECONDS ?? "2",
+    POWERTOOLS_SERVICE_NAME: "mqops",
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
+    POWERTOOLS_TRACE_ENABLED: "false",
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  for (const [workflow, arn] of Object.entries(arns)) {
+    process.env[`${workflow.toUpperCase().replace(/-/g, "_")}_STATE_MACHINE_ARN`] = arn;
+  }
+}
+
+/** The state table as infra/storage.ts declares it (pk/sk, on demand), created once. */
+async function ensureStateTable(url: string, config: LocalCloudConfig) {
+  const client = new DynamoDBClient({
+    endpoint: url,
+    region: config.region,
+    credentials: config.credentials,
+  });
+  const TableName = localName("state");
+  try {
+    await client.send(new DescribeTableCommand({ TableName }));
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "S" },
+        ],
+      }),
+    );
+  }
+  client.destroy();
+}
+
+/**
+ * Starts the local cloud: one signed AWS endpoint (Amazon MQ, Step Functions, DynamoDB, Secrets
+ * Manager, SNS and the HTTP API) on loopback, the project's workflows registered, and every broker
+ * that was running started again from the data directory.
+ */
+export async function startLocalCloud(
+  config: LocalCloudConfig,
+  events: LocalCloudEvents,
+): Promise<LocalCloud> {
+  ensureJava();
+  ensureActiveMq(events.log);
+  assertNotRunning(config.dataDir);
+
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const url = `http://${config.host}:${port}`;
+  const stateMachineArns = Object.fromEntries(
+    WORKFLOWS.map((spec) => [spec.name, stateMachineArnFor(localName(spec.name), config.region)]),
+  );
+  setHandlerEnvironment(config, url, stateMachineArns);
+
+  const runtime = new ActiveMqRuntime({ dataDir: path.join(config.dataDir, "brokers") });
+  const sns = createSnsService({ dataDir: config.dataDir, onPublish: events.onPublish });
+  const mq = createMqService({ dataDir: config.dataDir, runtime });
+  const states = createStatesService({
+    dataDir: config.dataDir,
+    region: config.region,
+    workflows: WORKFLOWS.map((spec) => ({ ...spec, name: localName(spec.name) })),
+  });
+  const services = [
+    mq,
+    states,
+    sns,
+    createSecretsService({ dataDir: config.dataDir }),
+    await createDynamoDbService({ dataDir: config.dataDir }),
+    createGatewayService({
+      routes: API_ROUTES,
+      loadHandler: (handlerPath) => loadHandler(handlerPath),
+      onHandlerError: (error, route) => events.log(`${route}: ${(error as Error).message}`),
+    }),
+  ];
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      host: config.host,
+      port,
+      credentials: config.credentials,
+      services,
+      onInternalError: (error, request) =>
+        events.log(`internal error on ${request.method} ${request.path}: ${(error as Error).stack ?? error}`),
+    });
+  } catch (error) {
+    await runtime.stopAll();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(`${config.host}:${port} is in use: set MQOPS_PORT to another port.`);
+    }
+    throw error;
+  }
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.close();
+    await runtime.stopAll();
+    clearRunningCloud(config.dataDir);
+  };
+  try {
+    sns.ensureTopic(process.env.NOTIFICATIONS_TOPIC_ARN ?? "");
+    await ensureStateTable(url, config);
+    writeRunningCloud(config.dataDir, {
+      pid: process.pid,
+      url,
+      region: config.region,
+      apiUrl: url,
+      startedAt: new Date().toISOString(),
+    });
+    await mq.resume();
+    await states.resume();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, region: config.region, dataDir: config.dataDir, stateMachineArns, stop };
+}
