@@ -16,7 +16,6 @@ import {
   type BrokerRecord,
   type BrokerState,
   type ConfigurationRef,
-  effectiveUsers,
   maskPasswords,
 } from "./state.js";
 import * as validate from "./validation.js";
@@ -27,7 +26,7 @@ export function findBroker(context: MqContext, id: string): BrokerRecord {
   return broker;
 }
 
-/** What the runtime starts the broker with: its current configuration revision, decoded, and its users. */
+/** What the runtime starts the broker with: its current configuration revision, decoded, and its active users. */
 function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
   const { id, revision } = broker.configuration.current;
   const configuration = findConfiguration(context, id, "configuration");
@@ -36,12 +35,19 @@ function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
     brokerName: broker.name,
     deploymentMode: broker.deploymentMode,
     configurationXml: revisionXml(findRevision(configuration, revision, "configuration")),
-    users: effectiveUsers(broker).map(({ username, settings }) => ({
-      username,
-      password: settings.password,
-      groups: settings.groups,
-      consoleAccess: settings.consoleAccess,
-    })),
+    // The users the broker has now; pending user changes reach the runtime only through a reboot.
+    users: broker.users.flatMap(({ username, active }) =>
+      active === undefined
+        ? []
+        : [
+            {
+              username,
+              password: active.password,
+              groups: active.groups,
+              consoleAccess: active.consoleAccess,
+            },
+          ],
+    ),
     ports: broker.ports,
   };
 }

@@ -31,8 +31,12 @@ export function brokerRequest(overrides: Partial<CreateBrokerCommandInput> = {})
 }
 
 /** The MQ service on a real local endpoint, a real MqClient, and a fake runtime, in a fresh data dir. */
-export async function startMq(dataDir = mkdtempSync(path.join(tmpdir(), "mqops-mq-"))) {
+export async function startMq(
+  dataDir = mkdtempSync(path.join(tmpdir(), "mqops-mq-")),
+  prepareRuntime: (runtime: FakeRuntime) => void = () => {},
+) {
   const runtime = new FakeRuntime();
+  prepareRuntime(runtime);
   const service: MqService = createMqService({ dataDir, runtime });
   await service.resume();
   // Records everything the service answered, errors included, so tests can search it for passwords.
