@@ -12,6 +12,8 @@ export interface InstanceLayout {
   logFile: string;
   /** The JVM's own stdout and stderr (launcher messages, errors before log4j is up). */
   consoleFile: string;
+  /** The running JVM's pid, so a JVM orphaned by a killed Node process can be found and stopped. */
+  pidFile: string;
   /** The broker's `dataDirectory` (scheduler, temporary store). */
   dataDirectory: string;
   /** KahaDB's directory: shared by both instances of an active/standby pair. */
@@ -44,6 +46,7 @@ export function instanceLayout(
     log4jFile: path.join(dir, "log4j.properties"),
     logFile: path.join(dir, "activemq.log"),
     consoleFile: path.join(dir, "console.log"),
+    pidFile: path.join(dir, "jvm.pid"),
     dataDirectory,
     kahaDbDirectory:
       mode === "ACTIVE_STANDBY_MULTI_AZ"

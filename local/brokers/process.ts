@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { InstanceLayout } from "./layout.js";
 
 /** Debian's ActiveMQ 5.17 (`apt-get install activemq`). */
@@ -116,6 +117,45 @@ export function firstError(consoleText: string, logText: string): string {
   return tail === "" ? "it wrote no log" : tail;
 }
 
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops a JVM that an earlier Node process started for this instance and could not stop (it was
+ * SIGKILLed, so its exit handlers never ran): it would hold the ports and the store's lock. The pid
+ * file is trusted only if that pid still runs ActiveMQ on this instance's configuration file.
+ * Resolves with the pid it killed, if any.
+ */
+export async function stopOrphan(
+  layout: InstanceLayout,
+  timeoutMs = STOP_GRACE_MS,
+): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(layout.pidFile, "utf8"), 10);
+  } catch {
+    return undefined;
+  }
+  const ours = () => commandLineOf(pid)?.includes(`xbean:file:${layout.configFile}`) === true;
+  if (!Number.isInteger(pid) || !ours()) {
+    rmSync(layout.pidFile, { force: true });
+    return undefined;
+  }
+  process.kill(pid, "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  while (ours()) {
+    if (Date.now() > deadline) throw new Error(`orphaned ActiveMQ JVM ${pid} did not die after SIGKILL`);
+    await sleep(50);
+  }
+  rmSync(layout.pidFile, { force: true });
+  return pid;
+}
+
 /** One ActiveMQ JVM, its output appended to the instance's console and log files. */
 export class ActiveMqProcess {
   readonly pid: number | undefined;
@@ -144,10 +184,14 @@ export class ActiveMqProcess {
       closeSync(output);
     }
     this.pid = this.child.pid;
-    if (this.pid !== undefined) liveChildren.add(this.child);
+    if (this.pid !== undefined) {
+      liveChildren.add(this.child);
+      writeFileSync(layout.pidFile, `${this.pid}\n`, { mode: 0o600 });
+    }
     this.exited = new Promise((resolve) => {
       const settle = (exit: ProcessExit) => {
         liveChildren.delete(this.child);
+        if (this.pid !== undefined) rmSync(layout.pidFile, { force: true });
         this.exitInfo ??= exit;
         resolve(this.exitInfo);
       };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BrokerAlreadyRunningError, BrokerConfigurationError, BrokerStartError } from "./errors.js";
 import { brokerDirectory, type InstanceLayout, instanceCount, instanceLayout } from "./layout.js";
 import { acceptsConnections, allocateInstancePorts, isPortFree } from "./ports.js";
-import { ActiveMqProcess } from "./process.js";
+import { ActiveMqProcess, STOP_GRACE_MS, stopOrphan } from "./process.js";
 import { renderActiveMqXml, renderLog4jProperties } from "./render.js";
 import type {
   BrokerRunSpec,
@@ -42,6 +42,8 @@ interface RunningInstance {
 interface RunningBroker {
   instances: RunningInstance[];
   monitor?: NodeJS.Timeout;
+  /** A periodic check is under way (a slow probe must not pile up behind the next one). */
+  refreshing?: boolean;
   /** Passwords, removed from any failure message (a JVM error could quote the configuration). */
   secrets: string[];
 }
@@ -120,7 +122,11 @@ export class ActiveMqRuntime implements BrokerRuntime {
     this.brokers.set(spec.brokerId, broker);
     this.knownPorts.set(spec.brokerId, spec.ports);
     try {
-      await this.ensurePortsFree(spec.ports);
+      const orphans = [];
+      for (const plan of plans) orphans.push(await stopOrphan(plan.layout));
+      // A killed JVM's last threads can still hold its sockets for a moment after it is gone.
+      const portsWaitMs = orphans.some((pid) => pid !== undefined) ? STOP_GRACE_MS : 0;
+      await this.ensurePortsFree(spec.ports, portsWaitMs);
       for (const plan of plans) writeInstanceFiles(plan.layout, plan.activemqXml);
       for (const { index, ports, layout } of plans) {
         const instance = {
@@ -146,7 +152,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
         { cause: error },
       );
     }
-    broker.monitor = setInterval(() => void this.refresh(broker), MONITOR_INTERVAL_MS);
+    broker.monitor = setInterval(() => void this.periodicRefresh(broker), MONITOR_INTERVAL_MS);
     broker.monitor.unref();
   }
 
@@ -191,9 +197,11 @@ export class ActiveMqRuntime implements BrokerRuntime {
     );
   }
 
-  private async ensurePortsFree(ports: InstancePorts[]): Promise<void> {
+  private async ensurePortsFree(ports: InstancePorts[], waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
     for (const [index, instance] of ports.entries()) {
       for (const [protocol, port] of Object.entries(instance)) {
+        while (!(await isPortFree(port)) && Date.now() < deadline) await sleep(READY_POLL_MS);
         if (!(await isPortFree(port))) {
           throw new BrokerStartError(
             `port ${port} (${protocol} of instance ${index + 1}) on 127.0.0.1 is already in use`,
@@ -209,6 +217,16 @@ export class ActiveMqRuntime implements BrokerRuntime {
         instance.active = instance.process.running && (await acceptsConnections(instance.ports.openwire));
       }),
     );
+  }
+
+  private async periodicRefresh(broker: RunningBroker): Promise<void> {
+    if (broker.refreshing === true) return;
+    broker.refreshing = true;
+    try {
+      await this.refresh(broker);
+    } finally {
+      broker.refreshing = false;
+    }
   }
 
   /** Polls until `needed` instances accept OpenWire and STOMP; fails as soon as any JVM exits. */

@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +7,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { acceptsConnections } from "../../local/brokers/ports.js";
 import { ActiveMqRuntime } from "../../local/brokers/runtime.js";
-import type { BrokerRunSpec, DeploymentMode, InstancePorts } from "../../local/brokers/types.js";
+import type {
+  BrokerRunSpec,
+  DeploymentMode,
+  InstancePorts,
+  InstanceStatus,
+} from "../../local/brokers/types.js";
 import { StompSession } from "./support/stomp-client.js";
 
 // Real ActiveMQ JVMs (Debian's activemq 5.17): each start takes 2–5 s on two cores.
@@ -64,6 +69,46 @@ async function acceptingWithin(ports: InstancePorts, timeoutMs: number): Promise
     await sleep(50);
   }
   throw new Error(`127.0.0.1:${ports.openwire} did not accept connections within ${timeoutMs} ms`);
+}
+
+/** Runs and is not a zombie waiting for its (new) parent to reap it. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function deadWithin(pid: number, timeoutMs: number): Promise<boolean> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (!isAlive(pid)) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+/** A separate Node process that starts the broker with its own runtime, as `mqops up` would. */
+async function startInChildNode(spec: BrokerRunSpec): Promise<{ child: ChildProcess; jvmPid: number }> {
+  const script = path.join(import.meta.dirname, "support", "hold-broker.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", script, dataDir, JSON.stringify(spec)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.includes("\n")) resolve(output.split("\n")[0] ?? "");
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`hold-broker exited with ${code} before the broker started`)),
+    );
+  });
+  const [instance] = JSON.parse(line) as InstanceStatus[];
+  if (instance?.pid === undefined) throw new Error(`hold-broker reported no JVM: ${line}`);
+  return { child, jvmPid: instance.pid };
 }
 
 afterAll(async () => {
@@ -260,6 +305,40 @@ describe("CLUSTER_MULTI_AZ", () => {
       await runtime.destroy(spec.brokerId);
       expect(await nothingAccepts(spec.ports)).toBe(true);
       expect(existsSync(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("when the Node process that started a broker dies", () => {
+  it(
+    "its SIGTERM handler kills the JVMs it started",
+    async () => {
+      const spec = await brokerSpec("SINGLE_INSTANCE");
+      const { child, jvmPid } = await startInChildNode(spec);
+
+      child.kill("SIGTERM");
+
+      expect(await deadWithin(jvmPid, 10_000)).toBe(true);
+      expect(await nothingAccepts(spec.ports)).toBe(true);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "a JVM orphaned by SIGKILL of its Node parent is stopped by the next start of the broker",
+    async () => {
+      const spec = await brokerSpec("SINGLE_INSTANCE");
+      const { child, jvmPid } = await startInChildNode(spec);
+      child.kill("SIGKILL");
+      await sleep(500);
+      expect(isAlive(jvmPid)).toBe(true);
+
+      await runtime.start(spec);
+
+      expect(isAlive(jvmPid)).toBe(false);
+      expect(runtime.status(spec.brokerId)[0]).toMatchObject({ active: true, pid: expect.any(Number) });
+      await runtime.destroy(spec.brokerId);
     },
     BROKER_TEST_TIMEOUT_MS,
   );
