@@ -12,6 +12,8 @@ export async function upCommand(): Promise<void> {
     log,
     onPublish: (message) =>
       log(`SNS ${message.topicArn.split(":").pop()}: ${message.subject ?? message.message}`),
+  }).catch((error: unknown) => {
+    throw new CliError(`mqops up: ${(error as Error).message}`);
   });
   const { accessKeyId, secretAccessKey } = config.credentials;
   console.log(
