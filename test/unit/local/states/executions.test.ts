@@ -1,4 +1,5 @@
 import {
+  CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -7,6 +8,7 @@ import {
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { executionView } from "../../../../functions/api/execution-view.js";
 import { stateMachineArnFor } from "../../../../local/states/service.js";
 import { dataDirectory, functionArn, REGION, startStates, untilEnded } from "./fixtures.js";
 
@@ -237,6 +239,33 @@ describe("GetExecutionHistory", () => {
   });
 });
 
+describe("TimeoutSeconds", () => {
+  it("ends an execution that outlives its state machine's TimeoutSeconds TIMED_OUT", async () => {
+    const definition = JSON.stringify({
+      Comment: "times out",
+      TimeoutSeconds: 1,
+      StartAt: "Pause",
+      States: { Pause: { Type: "Wait", Seconds: 3600, End: true } },
+    });
+    const { stateMachineArn = "" } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: "slow",
+        definition,
+        roleArn: "arn:aws:iam::000000000000:role/r",
+      }),
+    );
+
+    const started = await start(stateMachineArn, "too-slow", {});
+
+    const execution = await untilEnded(sfn, started.executionArn ?? "");
+    expect(execution).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
+    const { events = [] } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true }),
+    );
+    expect(events[0]?.type).toBe("ExecutionTimedOut");
+  });
+});
+
 describe("StopExecution", () => {
   it("aborts a running execution: ABORTED with the error and cause given, ExecutionAborted last", async () => {
     const started = await start(GREETING, "to-stop", { name: "Ada", wait: true, waitSeconds: 3600 });
@@ -259,6 +288,28 @@ describe("StopExecution", () => {
     expect(
       events.find((event) => event.stateEnteredEventDetails !== undefined)?.stateEnteredEventDetails?.name,
     ).toBe("Pause");
+  });
+});
+
+describe("GET /executions/{id} over the local history", () => {
+  it("gives execution-view the status, the current step and the error as get-execution reads them", async () => {
+    const started = await start(REJECTING, "viewed", { orderId: "o-4" });
+    await untilEnded(sfn, started.executionArn ?? "");
+    const executionArn = started.executionArn;
+
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const history = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 50 }),
+    );
+    const view = executionView("viewed", execution, history.events ?? []);
+
+    expect(view).toMatchObject({
+      executionId: "viewed",
+      status: "FAILED",
+      currentStep: "Rejected",
+      error: { error: "OrderRejectedError", cause: "The order was rejected" },
+    });
+    expect(view.startDate).toBe(execution.startDate?.toISOString());
   });
 });
 
