@@ -239,6 +239,52 @@ describe("GetExecutionHistory", () => {
   });
 });
 
+describe("Retry in the history", () => {
+  it("records the failed attempt and the retried one as Step Functions does", async () => {
+    const definition = JSON.stringify({
+      Comment: "retries once",
+      StartAt: "Flaky",
+      States: {
+        Flaky: {
+          Type: "Task",
+          Resource: functionArn("uncaught", "Flaky"),
+          TimeoutSeconds: 5,
+          Retry: [{ ErrorEquals: ["FlakyError"], IntervalSeconds: 1, MaxAttempts: 2 }],
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn = "" } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: "flaky",
+        definition,
+        roleArn: "arn:aws:iam::000000000000:role/r",
+      }),
+    );
+
+    const started = await start(stateMachineArn, "flaky-1", { key: "flaky-1" });
+
+    const execution = await untilEnded(sfn, started.executionArn ?? "");
+    expect(execution.status).toBe("SUCCEEDED");
+    const { events = [] } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: started.executionArn }),
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "LambdaFunctionScheduled",
+      "LambdaFunctionStarted",
+      "LambdaFunctionFailed",
+      "LambdaFunctionScheduled",
+      "LambdaFunctionStarted",
+      "LambdaFunctionSucceeded",
+      "TaskStateExited",
+      "ExecutionSucceeded",
+    ]);
+    expect(events[4]?.lambdaFunctionFailedEventDetails?.error).toBe("FlakyError");
+  });
+});
+
 describe("TimeoutSeconds", () => {
   it("ends an execution that outlives its state machine's TimeoutSeconds TIMED_OUT", async () => {
     const definition = JSON.stringify({

@@ -69,10 +69,13 @@ export const rejecting: WorkflowSpec = {
   }),
 };
 
-/** The same Task with nothing to catch its error: the execution fails with the function's error. */
+/**
+ * The same Task with nothing to catch its error: the execution fails with the function's error. Also
+ * holds `Flaky`, which no state of its own calls, for state machines created in tests.
+ */
 export const uncaught: WorkflowSpec = {
   name: "uncaught",
-  functions: { Reject: `${HANDLERS}.reject` },
+  functions: { Reject: `${HANDLERS}.reject`, Flaky: `${HANDLERS}.flaky` },
   definition: (arn) => ({
     Comment: "Rejects every order, uncaught",
     StartAt: "Reject",
