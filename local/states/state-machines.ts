@@ -113,7 +113,10 @@ export class StateMachines {
     return record;
   }
 
-  /** UpdateStateMachine: executions already running keep the definition they started with. */
+  /**
+   * UpdateStateMachine: executions already running keep the definition they started with. An update
+   * of a registered workflow lasts until the next start, which registers workflows/ as it is.
+   */
   async update(arn: string, input: Record<string, unknown>): Promise<MachineRecord> {
     const machine = this.get(arn);
     if (input.definition === undefined && input.roleArn === undefined) {
