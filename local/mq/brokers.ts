@@ -216,22 +216,34 @@ function requestedUsers(body: Fields) {
 }
 
 export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeof brokerLifecycle>) {
+  /** The broker an earlier CreateBroker with this creatorRequestId made, if the request is a retry. */
+  const earlierRequest = (creatorRequestId: string | undefined, digest: string) => {
+    if (creatorRequestId === undefined) return undefined;
+    const earlier = Object.values(context.state.brokers).find(
+      (broker) => broker.creatorRequestId === creatorRequestId,
+    );
+    if (earlier === undefined) return undefined;
+    if (earlier.requestDigest !== digest) {
+      throw conflict(
+        `creatorRequestId ${creatorRequestId} was used for broker ${earlier.id} with different parameters.`,
+        "creatorRequestId",
+      );
+    }
+    return { brokerArn: earlier.arn, brokerId: earlier.id };
+  };
+
+  const assertNameFree = (name: string) => {
+    if (Object.values(context.state.brokers).some((broker) => broker.name === name)) {
+      throw conflict(`A broker named ${name} already exists; broker names are unique.`, "brokerName");
+    }
+  };
+
   return {
     async CreateBroker({ body, request }: OperationCall) {
       const creatorRequestId = body.string("creatorRequestId");
       const digest = createHash("sha256").update(request.body).digest("hex");
-      const earlier = Object.values(context.state.brokers).find(
-        (broker) => creatorRequestId !== undefined && broker.creatorRequestId === creatorRequestId,
-      );
-      if (earlier !== undefined) {
-        if (earlier.requestDigest !== digest) {
-          throw conflict(
-            `creatorRequestId ${creatorRequestId} was used for broker ${earlier.id} with different parameters.`,
-            "creatorRequestId",
-          );
-        }
-        return { brokerArn: earlier.arn, brokerId: earlier.id };
-      }
+      const retried = earlierRequest(creatorRequestId, digest);
+      if (retried !== undefined) return retried;
 
       const name = validate.brokerName(body.requiredString("brokerName"));
       validate.engineType(body.string("engineType"));
@@ -279,9 +291,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
       const tags = validate.tags(body.stringMap("tags"));
       const requested = body.object("configuration");
       const configuration = requested === undefined ? undefined : configurationRef(context, requested);
-      if (Object.values(context.state.brokers).some((broker) => broker.name === name)) {
-        throw conflict(`A broker named ${name} already exists; broker names are unique.`, "brokerName");
-      }
+      assertNameFree(name);
 
       let ports: BrokerRecord["ports"];
       try {
@@ -293,6 +303,10 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
           500,
         );
       }
+      // Another CreateBroker (or this one, retried) may have got there while the ports were found.
+      const retriedMeanwhile = earlierRequest(creatorRequestId, digest);
+      if (retriedMeanwhile !== undefined) return retriedMeanwhile;
+      assertNameFree(name);
       const id = `b-${randomUUID()}`;
       const current =
         configuration ??

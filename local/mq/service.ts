@@ -40,7 +40,13 @@ export function createMqService(options: { dataDir: string; runtime: BrokerRunti
       if (!closed) store.save(state);
     },
     background(task) {
-      const step = task().finally(() => running.delete(step));
+      // The lifecycle steps record runtime failures in the broker; what is left (the state file
+      // could not be written) is reported here rather than crashing the local cloud.
+      const step = task()
+        .catch((error: unknown) => {
+          console.error(`local/mq: a broker lifecycle step failed: ${(error as Error).message}`);
+        })
+        .finally(() => running.delete(step));
       running.add(step);
     },
   };

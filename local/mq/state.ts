@@ -106,7 +106,7 @@ const DELETABLE: readonly BrokerState[] = ["RUNNING", "CREATION_FAILED", "CRITIC
 function refuse(broker: BrokerRecord, operation: string, allowed: readonly BrokerState[]): never {
   throw conflict(
     `Broker ${broker.id} is ${broker.state}; ${operation} needs it to be ${allowed.join(" or ")}.`,
-    "brokerId",
+    "broker-id",
   );
 }
 

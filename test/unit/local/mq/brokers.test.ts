@@ -119,6 +119,30 @@ describe("CreateBroker", () => {
     expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "creatorRequestId" });
   });
 
+  it("lets only one of two concurrent requests for the same name create a broker", async () => {
+    const outcomes = await Promise.allSettled([
+      mq.createBroker({ BrokerName: "racing" }),
+      mq.createBroker({ BrokerName: "racing" }),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = outcomes.find((outcome) => outcome.status === "rejected");
+    expect(rejected?.reason).toBeInstanceOf(ConflictException);
+  });
+
+  it("answers concurrent retries of one request with one broker", async () => {
+    const request = brokerRequest({ CreatorRequestId: "concurrent-retry" });
+
+    const [first, second] = await Promise.all([
+      mq.client.send(new CreateBrokerCommand(request)),
+      mq.client.send(new CreateBrokerCommand(request)),
+    ]);
+
+    expect(second.BrokerId).toBe(first.BrokerId);
+    await mq.service.settled();
+    expect(mq.runtime.starts).toHaveLength(1);
+  });
+
   it("refuses a second broker with the same name with ConflictException on brokerName", async () => {
     await mq.createBroker({ BrokerName: "unique" });
 
@@ -254,7 +278,7 @@ describe("DescribeBroker and DeleteBroker", () => {
       .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ConflictException);
-    expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "brokerId" });
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "broker-id" });
     mq.runtime.held[0]?.resolve();
   });
 

@@ -53,6 +53,8 @@ export class FakeRuntime implements BrokerRuntime {
   }
 
   async allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]> {
+    // Real allocation binds sockets: let other requests run meanwhile, as they would.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const count = mode === "SINGLE_INSTANCE" ? 1 : mode === "ACTIVE_STANDBY_MULTI_AZ" ? 2 : 3;
     return Array.from({ length: count }, () => {
       const ports = { openwire: this.nextPort, stomp: this.nextPort + 1 };

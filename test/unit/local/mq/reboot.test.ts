@@ -149,7 +149,7 @@ describe("UpdateBroker", () => {
       .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ConflictException);
-    expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "brokerId" });
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "broker-id" });
     mq.runtime.held[0]?.resolve();
   });
 });
@@ -211,6 +211,6 @@ describe("RebootBroker", () => {
       .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ConflictException);
-    expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "brokerId" });
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 409 }, ErrorAttribute: "broker-id" });
   });
 });
