@@ -77,7 +77,13 @@ function writeInstanceFiles(layout: InstanceLayout, activemqXml: string): void {
  * brokers for CLUSTER_MULTI_AZ.
  *
  * `start` on a broker that is already running throws `BrokerAlreadyRunningError` (a reboot is
- * `stop` then `start`); it never silently restarts one.
+ * `stop` then `start`); it never silently restarts one. A configuration that cannot be rendered
+ * throws `BrokerConfigurationError` before anything is written; a broker that does not come up
+ * throws `BrokerStartError` with the JVM's first error, after stopping every JVM it started.
+ *
+ * JVMs die with this Node process (exit and signal handlers). If Node itself is SIGKILLed they
+ * survive; the next `start`, `stop` or `destroy` of that broker finds them by their pid files
+ * and kills them.
  */
 export class ActiveMqRuntime implements BrokerRuntime {
   private readonly dataDir: string;
@@ -128,6 +134,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
       const portsWaitMs = orphans.some((pid) => pid !== undefined) ? STOP_GRACE_MS : 0;
       await this.ensurePortsFree(spec.ports, portsWaitMs);
       for (const plan of plans) writeInstanceFiles(plan.layout, plan.activemqXml);
+      this.failIfStopped(spec.brokerId, broker);
       for (const { index, ports, layout } of plans) {
         const instance = {
           index,
@@ -159,6 +166,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
   async stop(brokerId: string): Promise<void> {
     const broker = this.brokers.get(brokerId);
     if (broker !== undefined) await this.stopBroker(brokerId, broker);
+    await this.stopOrphans(brokerId);
   }
 
   async destroy(brokerId: string): Promise<void> {
@@ -170,7 +178,8 @@ export class ActiveMqRuntime implements BrokerRuntime {
 
   /**
    * The instances as last checked (every 0.5 s while running, and when `start` resolved): after a
-   * failover the new active instance shows up within about a second. Empty for an unknown broker.
+   * failover the new active instance shows up within about a second. A stopped broker lists its
+   * instances without pids; one this runtime never started, none.
    */
   status(brokerId: string): InstanceStatus[] {
     const broker = this.brokers.get(brokerId);
@@ -195,6 +204,15 @@ export class ActiveMqRuntime implements BrokerRuntime {
     await Promise.all(
       [...this.brokers.entries()].map(([brokerId, broker]) => this.stopBroker(brokerId, broker)),
     );
+  }
+
+  /** Kills JVMs of this broker left by an earlier Node process (any instance, whatever the mode). */
+  private async stopOrphans(brokerId: string): Promise<void> {
+    const mostInstances = instanceCount("CLUSTER_MULTI_AZ");
+    for (let index = 0; index < mostInstances; index++) {
+      // Pid and configuration files do not depend on the mode.
+      await stopOrphan(instanceLayout(this.dataDir, brokerId, "SINGLE_INSTANCE", index));
+    }
   }
 
   private async ensurePortsFree(ports: InstancePorts[], waitMs: number): Promise<void> {
@@ -229,10 +247,18 @@ export class ActiveMqRuntime implements BrokerRuntime {
     }
   }
 
+  /** `stop` (or `stopAll`) was called while this start was under way: spawn nothing more. */
+  private failIfStopped(brokerId: string, broker: RunningBroker): void {
+    if (this.brokers.get(brokerId) !== broker) {
+      throw new BrokerStartError(`broker ${brokerId} was stopped while it was starting`);
+    }
+  }
+
   /** Polls until `needed` instances accept OpenWire and STOMP; fails as soon as any JVM exits. */
   private async waitUntilAccepting(brokerId: string, broker: RunningBroker, needed: number): Promise<void> {
     const deadline = Date.now() + this.startTimeoutMs;
     for (;;) {
+      this.failIfStopped(brokerId, broker);
       const exited = broker.instances.find((instance) => !instance.process.running);
       if (exited !== undefined) {
         throw new BrokerStartError(
