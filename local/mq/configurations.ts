@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import { PERMITTED_BROKER_CHILDREN } from "../../functions/lib/activemq-xml.js";
+import { PERMITTED_BROKER_ATTRIBUTES } from "../brokers/render.js";
 import { badRequest, conflict, notFound } from "../server/aws-error.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
 import type { MqContext } from "./context.js";
@@ -52,12 +53,17 @@ const localName = (name: string) => name.slice(name.indexOf(":") + 1);
 
 export interface SanitizationWarning {
   elementName: string;
-  reason: "DISALLOWED_ELEMENT_REMOVED";
+  attributeName?: string;
+  reason: "DISALLOWED_ELEMENT_REMOVED" | "DISALLOWED_ATTRIBUTE_REMOVED";
 }
+
+/** Namespace declarations and schema locations are kept on `<broker>` whatever its attributes. */
+const isNamespaceAttribute = (name: string) => name === "xmlns" || /^(xmlns|xsi):/.test(name);
 
 /**
  * Checks a revision's XML as UpdateConfiguration does: not well-formed or not rooted at `<broker>`
- * is a BadRequestException; children of `<broker>` Amazon MQ does not permit are removed and reported.
+ * is a BadRequestException; children and attributes of `<broker>` Amazon MQ does not permit are
+ * removed and reported.
  */
 export function sanitizeConfiguration(xml: string): { xml: string; warnings: SanitizationWarning[] } {
   const valid = XMLValidator.validate(xml);
@@ -76,8 +82,15 @@ export function sanitizeConfiguration(xml: string): { xml: string; warnings: San
       "data",
     );
   }
-  const children = (root[rootName] as XmlNode[] | undefined) ?? [];
   const warnings: SanitizationWarning[] = [];
+  const attributes = (root[":@"] as Record<string, string> | undefined) ?? {};
+  for (const key of Object.keys(attributes)) {
+    const name = key.slice("@_".length);
+    if (isNamespaceAttribute(name) || PERMITTED_BROKER_ATTRIBUTES.has(name)) continue;
+    warnings.push({ elementName: "broker", attributeName: name, reason: "DISALLOWED_ATTRIBUTE_REMOVED" });
+    delete attributes[key];
+  }
+  const children = (root[rootName] as XmlNode[] | undefined) ?? [];
   const kept: XmlNode[] = [];
   for (const child of children) {
     const name = elementName(child);

@@ -125,6 +125,26 @@ describe("UpdateConfiguration", () => {
     expect(stored).toContain(`<queue physicalName="kept"/>`);
   });
 
+  it("removes <broker> attributes Amazon MQ does not permit, keeping namespaces and permitted ones", async () => {
+    const id = await createConfiguration();
+    const xml = `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="mine" useJmx="true" schedulerSupport="true"><destinations/></broker>`;
+
+    const updated = await mq.client.send(
+      new UpdateConfigurationCommand({ ConfigurationId: id, Data: base64(xml) }),
+    );
+
+    expect(updated.Warnings).toEqual([
+      { ElementName: "broker", AttributeName: "brokerName", Reason: "DISALLOWED_ATTRIBUTE_REMOVED" },
+      { ElementName: "broker", AttributeName: "useJmx", Reason: "DISALLOWED_ATTRIBUTE_REMOVED" },
+    ]);
+    const revision = await mq.client.send(
+      new DescribeConfigurationRevisionCommand({ ConfigurationId: id, ConfigurationRevision: "2" }),
+    );
+    expect(decode(revision.Data)).toBe(
+      `<broker xmlns="http://activemq.apache.org/schema/core" schedulerSupport="true"><destinations/></broker>`,
+    );
+  });
+
   it.each([
     ["not base64", "%%%not-base64%%%"],
     ["not well-formed XML", base64("<broker><destinations></broker>")],
