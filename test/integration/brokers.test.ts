@@ -153,6 +153,25 @@ describe("SINGLE_INSTANCE", () => {
   );
 
   it(
+    "answers statistics requests (the statistics plugin and its xstream/jettison classpath work)",
+    async () => {
+      const session = await StompSession.connect(portsOf(spec, 0).stomp, USER);
+      await session.sendPersistent("stats.me", ["a", "b"]);
+
+      await session.sendPersistent("ActiveMQ.Statistics.Destination.stats.me", [""], {
+        "reply-to": "/queue/stats.reply",
+      });
+      const [reply] = await session.receive("stats.reply", 1, 10_000, { transformation: "jms-map-json" });
+      await session.close();
+
+      const entries = (JSON.parse(reply ?? "{}") as { map: { entry: Record<string, unknown>[] } }).map.entry;
+      expect(entries).toContainEqual({ string: "size", long: 2 });
+      expect(entries).toContainEqual({ string: ["brokerName", spec.brokerName] });
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+
+  it(
     "refuses clients with a wrong password",
     async () => {
       await expect(

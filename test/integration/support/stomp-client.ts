@@ -86,13 +86,16 @@ export class StompSession {
     });
   }
 
-  /** Sends persistent messages; resolves once the broker has receipted every one (stored). */
-  async sendPersistent(queue: string, bodies: string[]): Promise<void> {
+  /**
+   * Sends persistent messages; resolves once the broker has receipted every one (stored). `headers`
+   * are added to every SEND (`reply-to` for a statistics request, for example).
+   */
+  async sendPersistent(queue: string, bodies: string[], headers: Record<string, string> = {}): Promise<void> {
     const receipts = bodies.map(
       (body) =>
         new Promise<void>((resolve) => {
           const frame = this.client.send(
-            { destination: `/queue/${queue}`, persistent: "true", "content-type": "text/plain" },
+            { destination: `/queue/${queue}`, persistent: "true", "content-type": "text/plain", ...headers },
             { onReceipt: resolve },
           );
           frame.write(body);
@@ -102,12 +105,25 @@ export class StompSession {
     await Promise.race([Promise.all(receipts), this.failed]);
   }
 
-  /** Receives exactly `count` messages (acknowledging each) or rejects after `timeoutMs`. */
-  receive(queue: string, count: number, timeoutMs: number): Promise<string[]> {
-    return Promise.race([this.receiveOnly(queue, count, timeoutMs), this.failed]);
+  /**
+   * Receives exactly `count` messages (acknowledging each) or rejects after `timeoutMs`. `headers`
+   * are added to the SUBSCRIBE (`transformation: jms-map-json` turns map messages into JSON).
+   */
+  receive(
+    queue: string,
+    count: number,
+    timeoutMs: number,
+    headers: Record<string, string> = {},
+  ): Promise<string[]> {
+    return Promise.race([this.receiveOnly(queue, count, timeoutMs, headers), this.failed]);
   }
 
-  private receiveOnly(queue: string, count: number, timeoutMs: number): Promise<string[]> {
+  private receiveOnly(
+    queue: string,
+    count: number,
+    timeoutMs: number,
+    headers: Record<string, string>,
+  ): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const bodies: string[] = [];
       const timer = setTimeout(() => {
@@ -115,7 +131,12 @@ export class StompSession {
         reject(new Error(`received ${bodies.length} of ${count} messages from ${queue} in ${timeoutMs} ms`));
       }, timeoutMs);
       const subscription = this.client.subscribe(
-        { destination: `/queue/${queue}`, ack: "client-individual", "activemq.prefetchSize": "100" },
+        {
+          destination: `/queue/${queue}`,
+          ack: "client-individual",
+          "activemq.prefetchSize": "100",
+          ...headers,
+        },
         (error, message) => {
           if (error !== null) {
             clearTimeout(timer);
