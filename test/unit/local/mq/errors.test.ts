@@ -11,6 +11,8 @@ import {
   DescribeBrokerCommand,
   DescribeBrokerInstanceOptionsCommand,
   DescribeConfigurationRevisionCommand,
+  InternalServerErrorException,
+  ListBrokersCommand,
   ListConfigurationsCommand,
   RebootBrokerCommand,
   UpdateBrokerCommand,
@@ -78,6 +80,18 @@ describe("CreateBroker members", () => {
 
     expect(error).toBeInstanceOf(BadRequestException);
     expect(error).toMatchObject({ $metadata: { httpStatusCode: 400 }, ErrorAttribute: attribute });
+  });
+
+  it("answers InternalServerErrorException when the runtime has no ports, and creates nothing", async () => {
+    mq.runtime.failNextAllocation(new Error("no free port on 127.0.0.1"));
+
+    const error = await failure(mq.createBroker({ BrokerName: "portless" }));
+
+    expect(error).toBeInstanceOf(InternalServerErrorException);
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    expect((error as Error).message).toContain("no free port on 127.0.0.1");
+    const listed = await mq.client.send(new ListBrokersCommand({}));
+    expect(listed.BrokerSummaries).toEqual([]);
   });
 
   it("accepts a full engine version and keeps major.minor, as Amazon MQ does", async () => {

@@ -24,6 +24,7 @@ export class FakeRuntime implements BrokerRuntime {
   stopAllCalls = 0;
   private nextPort = 61000;
   private failures: Error[] = [];
+  private allocationFailure: Error | undefined;
   private holding = false;
   private readonly running = new Set<string>();
   private destroyGate: Promise<void> = Promise.resolve();
@@ -31,6 +32,10 @@ export class FakeRuntime implements BrokerRuntime {
 
   failNextStart(error: Error): void {
     this.failures.push(error);
+  }
+
+  failNextAllocation(error: Error): void {
+    this.allocationFailure = error;
   }
 
   holdStarts(hold = true): void {
@@ -55,6 +60,9 @@ export class FakeRuntime implements BrokerRuntime {
   async allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]> {
     // Real allocation binds sockets: let other requests run meanwhile, as they would.
     await new Promise((resolve) => setTimeout(resolve, 20));
+    const failure = this.allocationFailure;
+    this.allocationFailure = undefined;
+    if (failure !== undefined) throw failure;
     const count = mode === "SINGLE_INSTANCE" ? 1 : mode === "ACTIVE_STANDBY_MULTI_AZ" ? 2 : 3;
     return Array.from({ length: count }, () => {
       const ports = { openwire: this.nextPort, stomp: this.nextPort + 1 };
