@@ -42,34 +42,45 @@ export function javaArguments(layout: InstanceLayout): string[] {
   ];
 }
 
-// Every JVM this Node process started and that has not exited yet. A broker outlives a crashed
-// parent, so the exit and signal handlers below kill whatever is still here.
-const liveChildren = new Set<ChildProcess>();
+// Every JVM this Node process started and that has not exited yet, with its exit. A broker
+// outlives a crashed parent, so the exit and signal handlers below stop whatever is still here.
+const liveChildren = new Map<ChildProcess, Promise<unknown>>();
 let exitHandlersInstalled = false;
+let signalled = false;
 
-function killAllNow(): void {
-  for (const child of liveChildren) {
+function signalAll(signal: NodeJS.Signals): void {
+  for (const child of liveChildren.keys()) {
     try {
-      child.kill("SIGKILL");
+      child.kill(signal);
     } catch {
       // Already gone.
     }
   }
 }
 
+/**
+ * Listening for a signal replaces Node's default of exiting. When nobody else listens, do what
+ * Node would have done, after a graceful stop of the JVMs (SIGTERM, at most STOP_GRACE_MS; the exit
+ * handler SIGKILLs the rest); a second signal exits at once. When someone else listens (the CLI's
+ * graceful shutdown calls `stopAll`), they own the shutdown and this handler stays out of the way.
+ * It is prepended so that it counts listeners before any `once` listener removes itself.
+ */
 function onSignal(signal: NodeJS.Signals): void {
-  killAllNow();
-  // Listening for a signal replaces Node's default of exiting: exit as it would have, unless
-  // someone else listens too and owns the shutdown.
-  if (process.listenerCount(signal) === 1) process.exit(signal === "SIGINT" ? 130 : 143);
+  if (process.listenerCount(signal) > 1) return;
+  const exitCode = signal === "SIGINT" ? 130 : 143;
+  if (signalled) process.exit(exitCode);
+  signalled = true;
+  signalAll("SIGTERM");
+  setTimeout(() => process.exit(exitCode), STOP_GRACE_MS).unref();
+  void Promise.all(liveChildren.values()).then(() => process.exit(exitCode));
 }
 
 function installExitHandlers(): void {
   if (exitHandlersInstalled) return;
   exitHandlersInstalled = true;
-  process.on("exit", killAllNow);
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  process.on("exit", () => signalAll("SIGKILL"));
+  process.prependListener("SIGINT", onSignal);
+  process.prependListener("SIGTERM", onSignal);
 }
 
 function fileSize(file: string): number {
@@ -184,10 +195,6 @@ export class ActiveMqProcess {
       closeSync(output);
     }
     this.pid = this.child.pid;
-    if (this.pid !== undefined) {
-      liveChildren.add(this.child);
-      writeFileSync(layout.pidFile, `${this.pid}\n`, { mode: 0o600 });
-    }
     this.exited = new Promise((resolve) => {
       const settle = (exit: ProcessExit) => {
         liveChildren.delete(this.child);
@@ -198,6 +205,10 @@ export class ActiveMqProcess {
       this.child.once("exit", (code, signal) => settle({ code, signal }));
       this.child.once("error", (error) => settle({ code: null, signal: null, error }));
     });
+    if (this.pid !== undefined) {
+      liveChildren.set(this.child, this.exited);
+      writeFileSync(layout.pidFile, `${this.pid}\n`, { mode: 0o600 });
+    }
   }
 
   /** Starts the JVM for an instance whose configuration files are already written. */

@@ -359,13 +359,15 @@ describe("CLUSTER_MULTI_AZ", () => {
 
 describe("when the Node process that started a broker dies", () => {
   it(
-    "its SIGTERM handler kills the JVMs it started",
+    "its SIGTERM handler stops the JVMs it started, then exits as Node would have",
     async () => {
       const spec = await brokerSpec("SINGLE_INSTANCE");
       const { child, jvmPid } = await startInChildNode(spec);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
       child.kill("SIGTERM");
 
+      expect(await exited).toBe(143);
       expect(await deadWithin(jvmPid, 10_000)).toBe(true);
       expect(await refusedWithin(spec.ports, 5_000)).toBe(true);
     },
