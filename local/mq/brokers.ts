@@ -354,7 +354,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
     },
 
     ListBrokers({ request }: OperationCall) {
-      const limit = validate.maxResults(request.query, 100);
+      const limit = validate.maxResults(request.query);
       const { items, nextToken } = page(
         Object.values(context.state.brokers),
         (broker) => `${broker.created}/${broker.id}`,

@@ -270,7 +270,7 @@ export function configurationOperations(context: MqContext) {
     },
 
     ListConfigurations({ request }: OperationCall) {
-      const limit = validate.maxResults(request.query, 100);
+      const limit = validate.maxResults(request.query);
       const { items, nextToken } = page(
         Object.values(context.state.configurations),
         (configuration) => `${configuration.created}/${configuration.id}`,
@@ -282,7 +282,7 @@ export function configurationOperations(context: MqContext) {
 
     ListConfigurationRevisions({ params, request }: OperationCall) {
       const configuration = findConfiguration(context, params.configurationId ?? "");
-      const limit = validate.maxResults(request.query, 100);
+      const limit = validate.maxResults(request.query);
       const { items, nextToken } = page(
         configuration.revisions,
         (revision) => String(revision.revision).padStart(10, "0"),

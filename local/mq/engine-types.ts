@@ -42,7 +42,7 @@ export function describeBrokerEngineTypes(request: AwsRequest) {
   const types = [
     { engineType: ENGINE_TYPE, engineVersions: SUPPORTED_ENGINE_VERSIONS.map((name) => ({ name })) },
   ];
-  const limit = maxResults(request.query, 100);
+  const limit = maxResults(request.query);
   const { items, nextToken } = page(types, (type) => type.engineType, limit, request.query.get("nextToken"));
   return { brokerEngineTypes: items, maxResults: limit, ...(nextToken ? { nextToken } : {}) };
 }
@@ -72,7 +72,7 @@ export function describeBrokerInstanceOptions(request: AwsRequest) {
       (hostFilter === null || option.hostInstanceType === hostFilter) &&
       (storageFilter === null || option.storageType === storageFilter),
   );
-  const limit = maxResults(request.query, 100);
+  const limit = maxResults(request.query);
   const { items, nextToken } = page(
     options,
     (option) => `${option.hostInstanceType}/${option.storageType}`,

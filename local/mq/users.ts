@@ -82,7 +82,7 @@ export function userOperations(context: MqContext) {
 
     ListUsers({ params, request }: OperationCall) {
       const broker = findBroker(context, params.brokerId ?? "");
-      const limit = validate.maxResults(request.query, 10);
+      const limit = validate.maxResults(request.query);
       const { items, nextToken } = page(
         broker.users,
         (user) => user.username,

@@ -239,14 +239,14 @@ export function tags(value: Record<string, string> | undefined, attribute = "tag
   return { ...value };
 }
 
-/** maxResults as a query parameter: an integer from 1 to `max`. */
-export function maxResults(query: URLSearchParams, max: number): number {
+/** maxResults as every Amazon MQ list takes it: an integer from 5 to 100, 20 when omitted. */
+export function maxResults(query: URLSearchParams): number {
   const raw = query.get("maxResults");
-  if (raw === null) return max;
+  if (raw === null) return 20;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
+  if (!Number.isInteger(value) || value < 5 || value > 100) {
     throw badRequest(
-      `maxResults must be an integer from 1 to ${max}; got ${JSON.stringify(raw)}.`,
+      `maxResults must be an integer from 5 to 100; got ${JSON.stringify(raw)}.`,
       "maxResults",
     );
   }

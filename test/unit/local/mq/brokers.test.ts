@@ -203,20 +203,20 @@ describe("CreateBroker", () => {
 describe("ListBrokers", () => {
   it("pages with maxResults and nextToken, every broker once", async () => {
     const ids = [];
-    for (let n = 0; n < 5; n++) ids.push(await mq.createBroker());
+    for (let n = 0; n < 11; n++) ids.push(await mq.createBroker());
 
-    const first = await mq.client.send(new ListBrokersCommand({ MaxResults: 2 }));
+    const first = await mq.client.send(new ListBrokersCommand({ MaxResults: 5 }));
     const second = await mq.client.send(
-      new ListBrokersCommand({ MaxResults: 2, NextToken: first.NextToken }),
+      new ListBrokersCommand({ MaxResults: 5, NextToken: first.NextToken }),
     );
     const third = await mq.client.send(
-      new ListBrokersCommand({ MaxResults: 2, NextToken: second.NextToken }),
+      new ListBrokersCommand({ MaxResults: 5, NextToken: second.NextToken }),
     );
 
     const pages = [first, second, third].map((page) =>
       page.BrokerSummaries?.map((summary) => summary.BrokerId),
     );
-    expect(pages.map((page) => page?.length)).toEqual([2, 2, 1]);
+    expect(pages.map((page) => page?.length)).toEqual([5, 5, 1]);
     expect(pages.flat().sort()).toEqual([...ids].sort());
     expect(third.NextToken).toBeUndefined();
     expect(first.BrokerSummaries?.[0]).toMatchObject({
@@ -225,12 +225,21 @@ describe("ListBrokers", () => {
     });
   });
 
+  it("answers 20 per page when maxResults is omitted, as Amazon MQ does", async () => {
+    for (let n = 0; n < 21; n++) await mq.createBroker();
+
+    const first = await mq.client.send(new ListBrokersCommand({}));
+
+    expect(first.BrokerSummaries).toHaveLength(20);
+    expect(first.NextToken).toBeDefined();
+  });
+
   it("refuses a token it did not issue and a maxResults out of range", async () => {
     const badToken = await mq.client
       .send(new ListBrokersCommand({ NextToken: "garbage" }))
       .catch((caught: unknown) => caught);
     const badMax = await mq.client
-      .send(new ListBrokersCommand({ MaxResults: 101 }))
+      .send(new ListBrokersCommand({ MaxResults: 4 }))
       .catch((caught: unknown) => caught);
 
     expect(badToken).toBeInstanceOf(BadRequestException);

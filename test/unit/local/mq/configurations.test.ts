@@ -173,31 +173,31 @@ describe("UpdateConfiguration", () => {
 describe("listing and describing", () => {
   it("lists revisions and configurations page by page", async () => {
     const id = await createConfiguration();
-    for (let n = 0; n < 3; n++) {
+    for (let n = 0; n < 5; n++) {
       await mq.client.send(
         new UpdateConfigurationCommand({ ConfigurationId: id, Data: base64("<broker/>") }),
       );
     }
-    await createConfiguration("second");
+    for (let n = 0; n < 5; n++) await createConfiguration(`other-${n}`);
 
     const firstPage = await mq.client.send(
-      new ListConfigurationRevisionsCommand({ ConfigurationId: id, MaxResults: 3 }),
+      new ListConfigurationRevisionsCommand({ ConfigurationId: id, MaxResults: 5 }),
     );
     const secondPage = await mq.client.send(
       new ListConfigurationRevisionsCommand({
         ConfigurationId: id,
-        MaxResults: 3,
+        MaxResults: 5,
         NextToken: firstPage.NextToken,
       }),
     );
-    const configurations = await mq.client.send(new ListConfigurationsCommand({ MaxResults: 1 }));
+    const configurations = await mq.client.send(new ListConfigurationsCommand({ MaxResults: 5 }));
 
-    expect(firstPage.Revisions?.map((revision) => revision.Revision)).toEqual([1, 2, 3]);
-    expect(secondPage.Revisions?.map((revision) => revision.Revision)).toEqual([4]);
+    expect(firstPage.Revisions?.map((revision) => revision.Revision)).toEqual([1, 2, 3, 4, 5]);
+    expect(secondPage.Revisions?.map((revision) => revision.Revision)).toEqual([6]);
     expect(secondPage.NextToken).toBeUndefined();
-    expect(configurations.Configurations).toHaveLength(1);
+    expect(configurations.Configurations).toHaveLength(5);
     expect(configurations.NextToken).toBeDefined();
-    expect(configurations.Configurations?.[0]?.LatestRevision?.Revision).toBe(4);
+    expect(configurations.Configurations?.[0]?.LatestRevision?.Revision).toBe(6);
   });
 
   it("answers NotFoundException for a revision that does not exist", async () => {

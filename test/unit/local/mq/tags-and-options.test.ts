@@ -102,13 +102,13 @@ describe("engine types and instance options", () => {
   });
 
   it("pages instance options", async () => {
-    const first = await mq.client.send(new DescribeBrokerInstanceOptionsCommand({ MaxResults: 4 }));
+    const first = await mq.client.send(new DescribeBrokerInstanceOptionsCommand({ MaxResults: 5 }));
     const rest = await mq.client.send(
       new DescribeBrokerInstanceOptionsCommand({ MaxResults: 100, NextToken: first.NextToken }),
     );
 
-    expect(first.BrokerInstanceOptions).toHaveLength(4);
-    expect(rest.BrokerInstanceOptions).toHaveLength(6);
+    expect(first.BrokerInstanceOptions).toHaveLength(5);
+    expect(rest.BrokerInstanceOptions).toHaveLength(5);
     expect(rest.NextToken).toBeUndefined();
   });
 });

@@ -116,19 +116,19 @@ describe("user changes are pending until the broker reboots", () => {
 
 describe("ListUsers", () => {
   it("pages with maxResults and nextToken", async () => {
-    for (const name of ["u1", "u2", "u3"]) {
+    for (const name of ["u1", "u2", "u3", "u4", "u5"]) {
       await mq.client.send(
         new CreateUserCommand({ BrokerId: brokerId, Username: name, Password: NEW_PASSWORD }),
       );
     }
 
-    const first = await mq.client.send(new ListUsersCommand({ BrokerId: brokerId, MaxResults: 3 }));
+    const first = await mq.client.send(new ListUsersCommand({ BrokerId: brokerId, MaxResults: 5 }));
     const second = await mq.client.send(
-      new ListUsersCommand({ BrokerId: brokerId, MaxResults: 3, NextToken: first.NextToken }),
+      new ListUsersCommand({ BrokerId: brokerId, MaxResults: 5, NextToken: first.NextToken }),
     );
 
-    expect(first.Users?.map((user) => user.Username)).toEqual(["admin", "u1", "u2"]);
-    expect(second.Users?.map((user) => user.Username)).toEqual(["u3"]);
+    expect(first.Users?.map((user) => user.Username)).toEqual(["admin", "u1", "u2", "u3", "u4"]);
+    expect(second.Users?.map((user) => user.Username)).toEqual(["u5"]);
     expect(second.NextToken).toBeUndefined();
   });
 });
