@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -204,6 +204,23 @@ describe("SINGLE_INSTANCE", () => {
       const receiver = await StompSession.connect(spec.ports[0]?.stomp ?? 0, USER);
       expect(await receiver.receive("kept", 3, 10_000)).toEqual(["one", "two", "three"]);
       await receiver.close();
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "writes the users' passwords into activemq.xml only, never into logs",
+    async () => {
+      const instanceDir = path.join(dataDir, spec.brokerId, "instance-1");
+      const withPassword = readdirSync(instanceDir).filter(
+        (name) =>
+          name !== "data" && readFileSync(path.join(instanceDir, name), "utf8").includes(USER.password),
+      );
+
+      expect(withPassword).toEqual([]);
+      expect(readFileSync(path.join(instanceDir, "activemq.xml"), "utf8")).toContain(
+        'password="s3cret&amp;&lt;&quot;pass&apos;&gt;"',
+      );
     },
     BROKER_TEST_TIMEOUT_MS,
   );
