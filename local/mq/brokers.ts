@@ -60,10 +60,14 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * `problem` (DescribeBroker's `actionsRequired`), passwords masked.
  */
 export function brokerLifecycle(context: MqContext) {
-  const fail = (brokerId: string, state: BrokerState, code: string, error: unknown) => {
+  /**
+   * Records a step's failure, unless the broker has moved on meanwhile (`from` is the state the step
+   * began in): a late answer from the runtime never overwrites a newer state.
+   */
+  const fail = (brokerId: string, from: BrokerState, to: BrokerState, code: string, error: unknown) => {
     const broker = context.state.brokers[brokerId];
-    if (broker === undefined) return;
-    broker.state = state;
+    if (broker === undefined || broker.state !== from) return;
+    broker.state = to;
     broker.problem = { code, info: maskPasswords(broker, message(error)) };
     context.save();
   };
@@ -72,14 +76,15 @@ export function brokerLifecycle(context: MqContext) {
   const bringUp = async (brokerId: string, failState: "CREATION_FAILED" | "CRITICAL_ACTION_REQUIRED") => {
     const broker = context.state.brokers[brokerId];
     if (broker === undefined) return;
+    const from = broker.state;
     try {
       await context.runtime.start(runSpec(context, broker));
     } catch (error) {
-      fail(brokerId, failState, "BROKER_START_FAILED", error);
+      fail(brokerId, from, failState, "BROKER_START_FAILED", error);
       return;
     }
     const started = context.state.brokers[brokerId];
-    if (started === undefined) return;
+    if (started === undefined || started.state !== from) return;
     started.state = "RUNNING";
     started.problem = undefined;
     context.save();
@@ -89,7 +94,7 @@ export function brokerLifecycle(context: MqContext) {
     try {
       await context.runtime.stop(brokerId);
     } catch (error) {
-      fail(brokerId, "CRITICAL_ACTION_REQUIRED", "BROKER_STOP_FAILED", error);
+      fail(brokerId, "REBOOT_IN_PROGRESS", "CRITICAL_ACTION_REQUIRED", "BROKER_STOP_FAILED", error);
       return;
     }
     await bringUp(brokerId, "CRITICAL_ACTION_REQUIRED");
@@ -100,7 +105,7 @@ export function brokerLifecycle(context: MqContext) {
     try {
       await context.runtime.destroy(brokerId);
     } catch (error) {
-      fail(brokerId, "CRITICAL_ACTION_REQUIRED", "BROKER_DELETION_FAILED", error);
+      fail(brokerId, "DELETION_IN_PROGRESS", "CRITICAL_ACTION_REQUIRED", "BROKER_DELETION_FAILED", error);
       return;
     }
     delete context.state.brokers[brokerId];

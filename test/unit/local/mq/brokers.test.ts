@@ -278,6 +278,23 @@ describe("DescribeBroker and DeleteBroker", () => {
     expect(error).toBeInstanceOf(NotFoundException);
   });
 
+  it("keeps a broker it could not delete as CRITICAL_ACTION_REQUIRED, and deletes it when asked again", async () => {
+    const brokerId = await mq.createBroker();
+    await mq.waitForState(brokerId, "RUNNING");
+    mq.runtime.failNextDestroy(new Error("cannot remove the data directory"));
+
+    await mq.client.send(new DeleteBrokerCommand({ BrokerId: brokerId }));
+    const kept = await mq.waitForState(brokerId, "CRITICAL_ACTION_REQUIRED");
+    await mq.client.send(new DeleteBrokerCommand({ BrokerId: brokerId }));
+    await mq.service.settled();
+
+    expect(kept.ActionsRequired?.[0]?.ActionRequiredCode).toBe("BROKER_DELETION_FAILED");
+    const error = await mq.client
+      .send(new DescribeBrokerCommand({ BrokerId: brokerId }))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundException);
+  });
+
   it("refuses to delete a broker whose creation is under way with ConflictException", async () => {
     mq.runtime.holdStarts();
     const brokerId = await mq.createBroker();

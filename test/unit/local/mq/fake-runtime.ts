@@ -25,6 +25,8 @@ export class FakeRuntime implements BrokerRuntime {
   private nextPort = 61000;
   private failures: Error[] = [];
   private allocationFailure: Error | undefined;
+  private stopFailure: Error | undefined;
+  private destroyFailure: Error | undefined;
   private holding = false;
   private readonly running = new Set<string>();
   private destroyGate: Promise<void> = Promise.resolve();
@@ -36,6 +38,14 @@ export class FakeRuntime implements BrokerRuntime {
 
   failNextAllocation(error: Error): void {
     this.allocationFailure = error;
+  }
+
+  failNextStop(error: Error): void {
+    this.stopFailure = error;
+  }
+
+  failNextDestroy(error: Error): void {
+    this.destroyFailure = error;
   }
 
   holdStarts(hold = true): void {
@@ -93,12 +103,18 @@ export class FakeRuntime implements BrokerRuntime {
 
   async stop(brokerId: string): Promise<void> {
     this.stops.push(brokerId);
+    const failure = this.stopFailure;
+    this.stopFailure = undefined;
+    if (failure !== undefined) throw failure;
     this.running.delete(brokerId);
   }
 
   async destroy(brokerId: string): Promise<void> {
     this.destroys.push(brokerId);
     await this.destroyGate;
+    const failure = this.destroyFailure;
+    this.destroyFailure = undefined;
+    if (failure !== undefined) throw failure;
     this.running.delete(brokerId);
   }
 

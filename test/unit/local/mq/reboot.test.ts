@@ -201,6 +201,18 @@ describe("RebootBroker", () => {
     expect(recovered.ActionsRequired).toBeUndefined();
   });
 
+  it("leaves the broker CRITICAL_ACTION_REQUIRED when its processes cannot be stopped", async () => {
+    const brokerId = await runningBroker();
+    mq.runtime.failNextStop(new Error("the JVM ignores SIGTERM and SIGKILL"));
+
+    await mq.client.send(new RebootBrokerCommand({ BrokerId: brokerId }));
+    const failed = await mq.waitForState(brokerId, "CRITICAL_ACTION_REQUIRED");
+
+    expect(failed.ActionsRequired).toEqual([
+      { ActionRequiredCode: "BROKER_STOP_FAILED", ActionRequiredInfo: "the JVM ignores SIGTERM and SIGKILL" },
+    ]);
+  });
+
   it("refuses to reboot a broker that failed to create with ConflictException", async () => {
     mq.runtime.failNextStart(new Error("no java"));
     const brokerId = await mq.createBroker();
