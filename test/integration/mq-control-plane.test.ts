@@ -25,23 +25,74 @@ const ADMIN = { username: "admin", password: "Contr0l-Plane-Pa55" };
 const LATER = { username: "later", password: "Added-Later-Pa55" };
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-mq-integration-"));
-const runtime = new ActiveMqRuntime({ dataDir: path.join(dataDir, "brokers") });
-const service = createMqService({ dataDir: path.join(dataDir, "mq"), runtime });
-let endpoint: Awaited<ReturnType<typeof startLocalEndpoint>>;
+/** Every runtime started, so afterAll stops them all whatever a test left behind. */
+const runtimes: ActiveMqRuntime[] = [];
+
+/** One local cloud's Amazon MQ: the real runtime, the control plane and an MqClient on its endpoint. */
+async function startControlPlane() {
+  const runtime = new ActiveMqRuntime({ dataDir: path.join(dataDir, "brokers") });
+  runtimes.push(runtime);
+  const service = createMqService({ dataDir: path.join(dataDir, "mq"), runtime });
+  await service.resume();
+  const endpoint = await startLocalEndpoint([service]);
+  const client = new MqClient(endpoint.clientConfig);
+  return {
+    client,
+    /** What the local cloud does on shutdown: the endpoint closes and the brokers' JVMs stop. */
+    async stop() {
+      client.destroy();
+      await endpoint.close();
+    },
+  };
+}
+
 let client: MqClient;
+let stopFirst: () => Promise<void>;
 
 beforeAll(async () => {
-  await service.resume();
-  endpoint = await startLocalEndpoint([service]);
-  client = new MqClient(endpoint.clientConfig);
+  const first = await startControlPlane();
+  client = first.client;
+  stopFirst = first.stop;
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await endpoint?.close();
-  await runtime.stopAll();
+  await stopFirst?.();
+  for (const runtime of runtimes) await runtime.stopAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+async function createRunningBroker(brokerName: string) {
+  const created = await client.send(
+    new CreateBrokerCommand({
+      BrokerName: brokerName,
+      EngineType: "ACTIVEMQ",
+      EngineVersion: "5.18",
+      AutoMinorVersionUpgrade: true,
+      DeploymentMode: "SINGLE_INSTANCE",
+      HostInstanceType: "mq.t3.micro",
+      PubliclyAccessible: false,
+      Users: [{ Username: ADMIN.username, Password: ADMIN.password }],
+    }),
+  );
+  const brokerId = created.BrokerId ?? "";
+  const running = await describeUntil(brokerId, (broker) => broker.BrokerState !== "CREATION_IN_PROGRESS");
+  expect(running.BrokerState).toBe("RUNNING");
+  return { brokerId, port: stompPort(running) };
+}
+
+async function deleteUntilGone(brokerId: string) {
+  await client.send(new DeleteBrokerCommand({ BrokerId: brokerId }));
+  const deadline = Date.now() + 60_000;
+  let gone: unknown;
+  while (gone === undefined && Date.now() < deadline) {
+    gone = await client
+      .send(new DescribeBrokerCommand({ BrokerId: brokerId }))
+      .then(() => undefined)
+      .catch((caught: unknown) => caught);
+    if (gone === undefined) await sleep(250);
+  }
+  expect(gone).toBeInstanceOf(NotFoundException);
+}
 
 async function describeUntil(brokerId: string, done: (broker: DescribeBrokerResponse) => boolean) {
   const deadline = Date.now() + 120_000;
@@ -66,25 +117,7 @@ describe("the Amazon MQ control plane over the real ActiveMQ runtime", () => {
     "creates a broker that accepts its user over STOMP, applies a new user at reboot, and deletes it",
     async () => {
       // CreateBroker → CREATION_IN_PROGRESS → RUNNING
-      const created = await client.send(
-        new CreateBrokerCommand({
-          BrokerName: "integration",
-          EngineType: "ACTIVEMQ",
-          EngineVersion: "5.18",
-          AutoMinorVersionUpgrade: true,
-          DeploymentMode: "SINGLE_INSTANCE",
-          HostInstanceType: "mq.t3.micro",
-          PubliclyAccessible: false,
-          Users: [{ Username: ADMIN.username, Password: ADMIN.password }],
-        }),
-      );
-      const brokerId = created.BrokerId ?? "";
-      const running = await describeUntil(
-        brokerId,
-        (broker) => broker.BrokerState !== "CREATION_IN_PROGRESS",
-      );
-      expect(running.BrokerState).toBe("RUNNING");
-      const port = stompPort(running);
+      const { brokerId, port } = await createRunningBroker("integration");
 
       // The endpoint DescribeBroker lists takes the user's credentials and carries messages.
       const session = await StompSession.connect(port, ADMIN);
@@ -105,18 +138,32 @@ describe("the Amazon MQ control plane over the real ActiveMQ runtime", () => {
       await later.close();
 
       // DeleteBroker → gone, and nothing listens on its port any more.
-      await client.send(new DeleteBrokerCommand({ BrokerId: brokerId }));
-      const deadline = Date.now() + 60_000;
-      let gone: unknown;
-      while (gone === undefined && Date.now() < deadline) {
-        gone = await client
-          .send(new DescribeBrokerCommand({ BrokerId: brokerId }))
-          .then(() => undefined)
-          .catch((caught: unknown) => caught);
-        if (gone === undefined) await sleep(250);
-      }
-      expect(gone).toBeInstanceOf(NotFoundException);
+      await deleteUntilGone(brokerId);
       expect(await acceptsConnections(port)).toBe(false);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "starts the broker again after the local cloud restarts, same port, persistent messages kept",
+    async () => {
+      const { brokerId, port } = await createRunningBroker("survivor");
+      const before = await StompSession.connect(port, ADMIN);
+      await before.sendPersistent("survives", ["kept across the restart"]);
+      await before.close();
+
+      await stopFirst();
+      expect(await acceptsConnections(port)).toBe(false);
+      const second = await startControlPlane();
+      client = second.client;
+      stopFirst = second.stop;
+
+      const resumed = await describeUntil(brokerId, (broker) => broker.BrokerState === "RUNNING");
+      expect(stompPort(resumed)).toBe(port);
+      const after = await StompSession.connect(port, ADMIN);
+      expect(await after.receive("survives", 1, 10_000)).toEqual(["kept across the restart"]);
+      await after.close();
+      await deleteUntilGone(brokerId);
     },
     TEST_TIMEOUT_MS,
   );
