@@ -2,9 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // test/infra runs under its own config (Pulumi mocks, SST's platform): `npm run test:infra`.
-    exclude: ["test/infra/**", "node_modules/**"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 120_000,
@@ -21,5 +18,22 @@ export default defineConfig({
       PROVISIONING_STATE_MACHINE_ARN:
         "arn:aws:states:us-east-1:123456789012:stateMachine:mqops-test-provisioning",
     },
+    // test/infra runs under its own config (Pulumi mocks, SST's platform): `npm run test:infra`.
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/workflows/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        // Real ActiveMQ JVMs: one file at a time, so two cores are not shared by a dozen brokers.
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          fileParallelism: false,
+          globalSetup: ["test/integration/support/no-leftover-brokers.ts"],
+        },
+      },
+    ],
   },
 });
