@@ -9,6 +9,7 @@ import { executionsCommand } from "./executions.js";
 
 const USAGE = `usage:
   mqops up                                   start the local cloud (foreground; Ctrl-C stops it)
+  mqops doctor                               check Java and ActiveMQ (installs Debian's activemq as root)
   mqops brokers create --name N [--mode SINGLE_INSTANCE|ACTIVE_STANDBY_MULTI_AZ|CLUSTER_MULTI_AZ]
                        --user name:password [--user …] [--engine-version 5.18] [--config activemq.xml]
                        [--client-token T] [--no-wait] [--json]
@@ -23,6 +24,18 @@ async function main(argv: string[]): Promise<void> {
     case "up": {
       const { upCommand } = await import("./up.js");
       return upCommand();
+    }
+    case "doctor": {
+      // What the local cloud and the integration tests need from the machine: Java and Debian's activemq.
+      const { ensureActiveMq, ensureJava } = await import("../local/prerequisites.js");
+      try {
+        ensureJava();
+        ensureActiveMq((line) => console.error(`[mqops] ${line}`));
+      } catch (error) {
+        throw new CliError(`mqops doctor: ${(error as Error).message}`);
+      }
+      console.error("[mqops] Java and Apache ActiveMQ are installed.");
+      return;
     }
     case "brokers":
       return brokersCommand(rest);
