@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
+import {
+  DescribeBrokerCommand,
+  RebootBrokerCommand,
+  UpdateBrokerCommand,
+  UpdateConfigurationCommand,
+} from "@aws-sdk/client-mq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptsConnections } from "../../local/brokers/ports.js";
 import { LocalCloudProcess } from "./support/local-cloud-process.js";
@@ -38,6 +43,33 @@ function javaPids(brokerId: string): number[] {
 }
 
 const passwordLeaks = (text: string) => text.includes(USER.password);
+
+/** Whether the broker has the queue: ActiveMQ's statistics plugin answers only for a queue that exists. */
+async function hasQueue(stompPort: number, queue: string): Promise<boolean> {
+  const session = await StompSession.connect(stompPort, USER);
+  try {
+    await session.sendPersistent(`ActiveMQ.Statistics.Destination.${queue}`, [""], {
+      "reply-to": "/queue/stats.reply",
+    });
+    await session.receive("stats.reply", 1, 3_000, { transformation: "jms-map-json" });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    session.destroy();
+  }
+}
+
+async function stateOf(brokerId: string, wanted: string, timeoutMs = 60_000): Promise<string | undefined> {
+  const started = Date.now();
+  let state: string | undefined;
+  while (Date.now() - started < timeoutMs) {
+    state = (await cloud.mq().send(new DescribeBrokerCommand({ BrokerId: brokerId }))).BrokerState;
+    if (state === wanted) return state;
+    await sleep(250);
+  }
+  return state;
+}
 
 async function provision(brokerName: string, deploymentMode: string): Promise<Provisioned> {
   const started = await cloud.api("POST", "/brokers", {
@@ -218,6 +250,43 @@ describe("the local cloud with real brokers", () => {
         "it-pair",
         "it-single",
       ]);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "UpdateBroker with a new configuration revision, then RebootBroker, restarts the broker with it",
+    async () => {
+      const [stompPort = 0] = portsIn(single.urls.stomp ?? "");
+      const mq = cloud.mq();
+      const before = await mq.send(new DescribeBrokerCommand({ BrokerId: single.brokerId }));
+      const configurationId = before.Configurations?.Current?.Id ?? "";
+      const xml =
+        '<broker xmlns="http://activemq.apache.org/schema/core"><destinations>' +
+        '<queue physicalName="declared.by.revision"/></destinations></broker>';
+      const updated = await mq.send(
+        new UpdateConfigurationCommand({
+          ConfigurationId: configurationId,
+          Data: Buffer.from(xml).toString("base64"),
+        }),
+      );
+      const revision = updated.LatestRevision?.Revision ?? 0;
+      await mq.send(
+        new UpdateBrokerCommand({
+          BrokerId: single.brokerId,
+          Configuration: { Id: configurationId, Revision: revision },
+        }),
+      );
+      const staged = await mq.send(new DescribeBrokerCommand({ BrokerId: single.brokerId }));
+      expect(staged.Configurations?.Pending).toEqual({ Id: configurationId, Revision: revision });
+      expect(await hasQueue(stompPort, "declared.by.revision")).toBe(false);
+
+      await mq.send(new RebootBrokerCommand({ BrokerId: single.brokerId }));
+      expect(await stateOf(single.brokerId, "RUNNING")).toBe("RUNNING");
+      const rebooted = await mq.send(new DescribeBrokerCommand({ BrokerId: single.brokerId }));
+      expect(rebooted.Configurations?.Current).toEqual({ Id: configurationId, Revision: revision });
+      expect(rebooted.Configurations?.Pending).toBeUndefined();
+      expect(await hasQueue(stompPort, "declared.by.revision")).toBe(true);
     },
     TIMEOUT_MS,
   );
