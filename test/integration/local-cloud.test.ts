@@ -292,6 +292,29 @@ describe("the local cloud with real brokers", () => {
   );
 
   it(
+    "runs beside a second local cloud with its own data directory and port, and refuses a second one on its own",
+    async () => {
+      const otherDir = mkdtempSync(path.join(tmpdir(), "mqops-cloud-other-"));
+      const other = new LocalCloudProcess(otherDir);
+      try {
+        await other.start();
+        expect(other.url).not.toBe(cloud.url);
+        const mine = await cloud.api("GET", "/brokers");
+        const theirs = await other.api("GET", "/brokers");
+        expect((mine.body.brokers as unknown[]).length).toBe(3);
+        expect(theirs.body).toEqual({ brokers: [] });
+
+        const twin = new LocalCloudProcess(dataDir);
+        await expect(twin.start()).rejects.toThrow(/A local cloud already runs on/);
+      } finally {
+        await other.stop();
+        rmSync(otherDir, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "deletes a broker through the HTTP API: processes gone, ports free, state gone",
     async () => {
       const ports = portsIn(single.urls.openwire ?? "").concat(portsIn(single.urls.stomp ?? ""));
