@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,9 +9,10 @@ import {
   UpdateBrokerCommand,
   UpdateConfigurationCommand,
 } from "@aws-sdk/client-mq";
+import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptsConnections } from "../../local/brokers/ports.js";
-import { LocalCloudProcess } from "./support/local-cloud-process.js";
+import { CLOUD_CREDENTIALS, LocalCloudProcess } from "./support/local-cloud-process.js";
 import { StompSession } from "./support/stomp-client.js";
 
 // The whole local cloud as a user runs it (`mqops up` in a child process), driven through its HTTP API
@@ -43,6 +44,13 @@ function javaPids(brokerId: string): number[] {
 }
 
 const passwordLeaks = (text: string) => text.includes(USER.password);
+
+/** Every file under a directory, concatenated. */
+const filesUnder = (directory: string): string =>
+  readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
+    .join("\n");
 
 /** Whether the broker has the queue: ActiveMQ's statistics plugin answers only for a queue that exists. */
 async function hasQueue(stompPort: number, queue: string): Promise<boolean> {
@@ -141,6 +149,9 @@ describe("the local cloud with real brokers", () => {
       const described = await cloud.mq().send(new DescribeBrokerCommand({ BrokerId: single.brokerId }));
       expect(described.BrokerState).toBe("RUNNING");
       expect(described.BrokerInstances?.[0]?.Endpoints).toContain(`stomp://127.0.0.1:${stompPort}`);
+      // The password is in Secrets Manager and the broker's own files, never in logs or execution history.
+      expect(passwordLeaks(cloud.output)).toBe(false);
+      expect(passwordLeaks(filesUnder(path.join(dataDir, "states-executions")))).toBe(false);
     },
     TIMEOUT_MS,
   );
@@ -292,6 +303,40 @@ describe("the local cloud with real brokers", () => {
   );
 
   it(
+    "finishes a provisioning execution that was running when the local cloud stopped, with one broker",
+    async () => {
+      const started = await cloud.api("POST", "/brokers", {
+        brokerName: "it-interrupted",
+        engineType: "ACTIVEMQ",
+        engineVersion: "5.18",
+        deploymentMode: "SINGLE_INSTANCE",
+        hostInstanceType: "mq.m5.large",
+        users: [USER],
+      });
+      expect(started.status).toBe(202);
+      await cloud.stop();
+      await cloud.start();
+
+      const execution = await cloud.executionResult(String(started.body.executionId));
+      expect(execution, JSON.stringify(execution)).toMatchObject({ status: "SUCCEEDED" });
+      // It was re-run from its start after the restart (the broker's 2 s state poll had not ended at the stop).
+      const sfn = new SFNClient({ endpoint: cloud.url, region: "us-east-1", credentials: CLOUD_CREDENTIALS });
+      const described = await sfn.send(
+        new DescribeExecutionCommand({ executionArn: String(execution.executionArn) }),
+      );
+      expect(described.redriveCount).toBe(1);
+      const listed = await cloud.api("GET", "/brokers");
+      const named = (listed.body.brokers as { brokerName: string; brokerState: string }[]).filter(
+        (broker) => broker.brokerName === "it-interrupted",
+      );
+      expect(named).toEqual([expect.objectContaining({ brokerState: "RUNNING" })]);
+      const brokerId = (execution.output as { brokerId: string }).brokerId;
+      expect(javaPids(brokerId)).toHaveLength(1);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "runs beside a second local cloud with its own data directory and port, and refuses a second one on its own",
     async () => {
       const otherDir = mkdtempSync(path.join(tmpdir(), "mqops-cloud-other-"));
@@ -301,7 +346,7 @@ describe("the local cloud with real brokers", () => {
         expect(other.url).not.toBe(cloud.url);
         const mine = await cloud.api("GET", "/brokers");
         const theirs = await other.api("GET", "/brokers");
-        expect((mine.body.brokers as unknown[]).length).toBe(3);
+        expect((mine.body.brokers as unknown[]).length).toBe(4);
         expect(theirs.body).toEqual({ brokers: [] });
 
         const twin = new LocalCloudProcess(dataDir);
