@@ -1,29 +1,9 @@
-import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { NodeSha256 } from "../local/server/node-sha256.js";
 
 export interface SigningCredentials {
   accessKeyId: string;
   secretAccessKey: string;
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array => {
-  if (typeof data === "string") return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-};
-
-class Sha256 {
-  readonly #hash;
-  constructor(secret?: SourceData) {
-    this.#hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: SourceData) {
-    this.#hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.#hash.digest());
-  }
 }
 
 /** fetch() with the request signed by SigV4 for `execute-api`, as IAM-authorized HTTP APIs require. */
@@ -38,7 +18,7 @@ export async function signedFetch(
     credentials: init.credentials,
     region: init.region,
     service: init.service ?? "execute-api",
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   const signed = await signer.sign({
     method: init.method,

@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsServiceError } from "./aws-error.js";
+import { NodeSha256 } from "./node-sha256.js";
 
 export interface LocalCredentials {
   accessKeyId: string;
@@ -33,27 +34,6 @@ export function signatureScope(headers: Record<string, string>): SignatureScope 
   if (match === null) return undefined;
   const [, accessKeyId = "", , region = "", service = ""] = match;
   return { accessKeyId, region, service };
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array => {
-  if (typeof data === "string") return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-};
-
-/** The hash the signer needs, on node:crypto. */
-class NodeSha256 {
-  readonly #hash;
-  constructor(secret?: SourceData) {
-    this.#hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: SourceData) {
-    this.#hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.#hash.digest());
-  }
 }
 
 const forbidden = (code: string, message: string) => new AwsServiceError(code, message, 403);
