@@ -28,7 +28,7 @@ export async function upCommand(): Promise<void> {
       `  brokers        Apache ActiveMQ ${LOCAL_ACTIVEMQ_VERSION} from Debian, whatever engine version a broker is labelled with`,
       "",
       "Use it from another terminal:",
-      `  export AWS_ENDPOINT_URL=${cloud.url} AWS_REGION=${cloud.region}`,
+      `  export AWS_ENDPOINT_URL=${cloud.url} AWS_REGION=${cloud.region} AWS_DEFAULT_REGION=${cloud.region}`,
       `  export AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
       "  npx mqops brokers create --name demo --mode ACTIVE_STANDBY_MULTI_AZ --user admin:Admin-Password-1",
       "",
