@@ -125,6 +125,18 @@ describe("the mqops command", () => {
     );
   });
 
+  it("prints the API's 400 with every bad field, and its 404 for an unknown broker", async () => {
+    const bad = await cloud.cli(["brokers", "create", "--name", "bad name!", "--user", "admin:Zq9x"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/400 ValidationError/);
+    expect(bad.stderr).toMatch(/brokerName: must be 1-50 of letters, digits, - and _/);
+    expect(bad.stderr).toMatch(/users\[0\]\.password:/);
+    expect(bad.stderr).not.toContain("Zq9x");
+    const missing = await cloud.cli(["brokers", "get", "b-00000000-0000-0000-0000-000000000000"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^404 BrokerNotFound/);
+  });
+
   it("lists executions and refuses a bad status filter with the API's 400", async () => {
     const listed = await cloud.cli(["executions", "list", "--json"]);
     expect(listed.code, listed.stderr).toBe(0);
