@@ -6,6 +6,14 @@ import { brokerDirectory, type InstanceLayout, instanceCount, instanceLayout } f
 import { acceptsConnections, allocateInstancePorts, isPortFree } from "./ports.js";
 import { ActiveMqProcess, STOP_GRACE_MS, stopOrphan } from "./process.js";
 import { renderActiveMqXml, renderLog4jProperties } from "./render.js";
+import {
+  DEFAULT_RESTART_POLICY,
+  decideAfterExit,
+  FRESH_SUPERVISION,
+  mayScheduleRestart,
+  type RestartPolicy,
+  type SupervisionRecord,
+} from "./supervisor.js";
 import type {
   BrokerRunSpec,
   BrokerRuntime,
@@ -22,6 +30,8 @@ export interface ActiveMqRuntimeOptions {
   startTimeoutMs?: number;
   /** The `java` executable. Default `java` from the PATH. */
   javaCommand?: string;
+  /** When and how often an instance whose JVM dies on its own is restarted. */
+  restartPolicy?: RestartPolicy;
 }
 
 /** The user a cluster's network connectors log in to their peers as; its password is new on every start. */
@@ -30,17 +40,30 @@ export const NETWORK_USERNAME = "mqops-network-bridge";
 const READY_POLL_MS = 100;
 /** How often a running broker's instances are checked for `status` (which one is active). */
 const MONITOR_INTERVAL_MS = 500;
+/** How often a dead instance of an active/standby pair checks whether its partner has taken over. */
+const FAILOVER_POLL_MS = 250;
 
 interface RunningInstance {
   index: number;
   ports: InstancePorts;
+  layout: InstanceLayout;
+  /** The current JVM; replaced when the supervisor restarts the instance. */
   process: ActiveMqProcess;
+  spawnedAt: number;
   /** Last seen accepting connections on its OpenWire port. */
   active: boolean;
+  supervision: SupervisionRecord;
+  /** The pending step of a restart (waiting for a failover, then the backoff). */
+  restartTimer?: NodeJS.Timeout;
 }
 
 interface RunningBroker {
+  deploymentMode: DeploymentMode;
   instances: RunningInstance[];
+  /** Set once `start` has resolved: from then on a JVM that exits is restarted. */
+  supervised: boolean;
+  /** Set as `stop`, `destroy`, `stopAll` or a failed `start` begins: nothing may be restarted. */
+  stopping: boolean;
   monitor?: NodeJS.Timeout;
   /** A periodic check is under way (a slow probe must not pile up behind the next one). */
   refreshing?: boolean;
@@ -81,6 +104,12 @@ function writeInstanceFiles(layout: InstanceLayout, activemqXml: string): void {
  * throws `BrokerConfigurationError` before anything is written; a broker that does not come up
  * throws `BrokerStartError` with the JVM's first error, after stopping every JVM it started.
  *
+ * Once started, the broker is supervised: a JVM that exits on its own (crash, kill -9) is restarted
+ * with the same configuration and ports after a backoff (`supervisor.ts`); a dead instance of an
+ * active/standby pair first waits for its partner to take over, then comes back as the standby.
+ * After too many consecutive failures the instance is left stopped (`status` shows no pid).
+ * `stop`, `destroy` and `stopAll` cancel pending restarts.
+ *
  * JVMs die with this Node process (exit and signal handlers). If Node itself is SIGKILLed they
  * survive; the next `start`, `stop` or `destroy` of that broker finds them by their pid files
  * and kills them.
@@ -89,6 +118,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
   private readonly dataDir: string;
   private readonly startTimeoutMs: number;
   private readonly javaCommand: string;
+  private readonly restartPolicy: RestartPolicy;
   private readonly brokers = new Map<string, RunningBroker>();
   /** Ports of brokers started before, so `status` of a stopped broker still lists its instances. */
   private readonly knownPorts = new Map<string, InstancePorts[]>();
@@ -97,6 +127,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
     this.dataDir = options.dataDir;
     this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.javaCommand = options.javaCommand ?? "java";
+    this.restartPolicy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
   }
 
   allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]> {
@@ -121,7 +152,10 @@ export class ActiveMqRuntime implements BrokerRuntime {
       return { index, ports, layout, activemqXml };
     });
     const broker: RunningBroker = {
+      deploymentMode: spec.deploymentMode,
       instances: [],
+      supervised: false,
+      stopping: false,
       secrets: [...spec.users, ...(networkUser ? [networkUser] : [])].map((user) => user.password),
     };
     // Registered before spawning so that a concurrent start is refused and stopAll sees these JVMs.
@@ -136,16 +170,17 @@ export class ActiveMqRuntime implements BrokerRuntime {
       for (const plan of plans) writeInstanceFiles(plan.layout, plan.activemqXml);
       this.failIfStopped(spec.brokerId, broker);
       for (const { index, ports, layout } of plans) {
-        const instance = {
+        const instance: RunningInstance = {
           index,
           ports,
+          layout,
           process: ActiveMqProcess.spawn(layout, this.javaCommand),
+          spawnedAt: Date.now(),
           active: false,
+          supervision: FRESH_SUPERVISION,
         };
         broker.instances.push(instance);
-        void instance.process.exited.then(() => {
-          instance.active = false;
-        });
+        this.watch(spec.brokerId, broker, instance);
       }
       // A standby waits for the store's lock and listens on nothing: one accepting instance is the
       // pair's readiness. A cluster is ready when every member is.
@@ -161,6 +196,11 @@ export class ActiveMqRuntime implements BrokerRuntime {
     }
     broker.monitor = setInterval(() => void this.periodicRefresh(broker), MONITOR_INTERVAL_MS);
     broker.monitor.unref();
+    broker.supervised = true;
+    // A JVM that exited after the readiness check and before now was not supervised yet.
+    for (const instance of broker.instances) {
+      if (!instance.process.running) this.onUnexpectedExit(spec.brokerId, broker, instance);
+    }
   }
 
   async stop(brokerId: string): Promise<void> {
@@ -179,17 +219,19 @@ export class ActiveMqRuntime implements BrokerRuntime {
   /**
    * The instances as last checked (every 0.5 s while running, and when `start` resolved): after a
    * failover the new active instance shows up within about a second. A stopped broker lists its
-   * instances without pids; one this runtime never started, none.
+   * instances without pids; one this runtime never started, none. `restarts` counts the JVMs the
+   * supervisor started to replace dead ones since `start`; an instance it gave up on has no pid.
    */
   status(brokerId: string): InstanceStatus[] {
     const broker = this.brokers.get(brokerId);
     if (broker === undefined) {
       return (this.knownPorts.get(brokerId) ?? []).map((ports) => ({ ports, active: false }));
     }
-    return broker.instances.map(({ ports, process, active }) => ({
+    return broker.instances.map(({ ports, process, active, supervision }) => ({
       ports,
       active: active && process.running,
       ...(process.running && process.pid !== undefined ? { pid: process.pid } : {}),
+      ...(supervision.restarts > 0 ? { restarts: supervision.restarts } : {}),
     }));
   }
 
@@ -288,12 +330,96 @@ export class ActiveMqRuntime implements BrokerRuntime {
 
   /** Standbys first: stopping the active one first would hand the lock to a standby being stopped. */
   private async stopBroker(brokerId: string, broker: RunningBroker): Promise<void> {
+    // Synchronously, before any await: a restart checks this flag right before it spawns.
+    broker.stopping = true;
     clearInterval(broker.monitor);
+    for (const instance of broker.instances) clearTimeout(instance.restartTimer);
     const standbys = broker.instances.filter((instance) => !instance.active);
     const actives = broker.instances.filter((instance) => instance.active);
     await Promise.all(standbys.map((instance) => instance.process.stop()));
     await Promise.all(actives.map((instance) => instance.process.stop()));
     for (const instance of broker.instances) instance.active = false;
     if (this.brokers.get(brokerId) === broker) this.brokers.delete(brokerId);
+  }
+
+  /** Reacts to the exit of the instance's current JVM (not of one it has since replaced). */
+  private watch(brokerId: string, broker: RunningBroker, instance: RunningInstance): void {
+    const jvm = instance.process;
+    void jvm.exited.then(() => {
+      if (instance.process !== jvm) return;
+      instance.active = false;
+      this.onUnexpectedExit(brokerId, broker, instance);
+    });
+  }
+
+  private mayRestart(brokerId: string, broker: RunningBroker): boolean {
+    return broker.supervised && !broker.stopping && this.brokers.get(brokerId) === broker;
+  }
+
+  /** The JVM exited, or a restart attempt failed, while the broker is meant to run. */
+  private onUnexpectedExit(brokerId: string, broker: RunningBroker, instance: RunningInstance): void {
+    if (!this.mayRestart(brokerId, broker)) return;
+    const decision = decideAfterExit(
+      instance.supervision,
+      Date.now() - instance.spawnedAt,
+      this.restartPolicy,
+    );
+    instance.supervision = decision.record;
+    if (decision.action === "give-up") return;
+    const exitedAt = Date.now();
+    const awaitFailover = () => {
+      if (!this.mayRestart(brokerId, broker)) return;
+      const partners = broker.instances
+        .filter((other) => other !== instance)
+        .map((other) => ({ running: other.process.running, active: other.active }));
+      const waitedMs = Date.now() - exitedAt;
+      if (mayScheduleRestart(broker.deploymentMode, partners, waitedMs, this.restartPolicy)) {
+        this.schedule(instance, decision.delayMs, () => void this.restart(brokerId, broker, instance));
+      } else {
+        this.schedule(instance, FAILOVER_POLL_MS, awaitFailover);
+      }
+    };
+    awaitFailover();
+  }
+
+  private schedule(instance: RunningInstance, delayMs: number, step: () => void): void {
+    clearTimeout(instance.restartTimer);
+    instance.restartTimer = setTimeout(step, delayMs);
+    // A pending restart must not keep Node alive; the exit handlers stop what runs.
+    instance.restartTimer.unref();
+  }
+
+  /**
+   * Spawns a new JVM on the instance's files, which still hold the rendered configuration (and the
+   * ports). The ports are checked first: a SIGKILLed JVM's threads can hold them a moment longer.
+   */
+  private async restart(brokerId: string, broker: RunningBroker, instance: RunningInstance): Promise<void> {
+    instance.restartTimer = undefined;
+    const deadline = Date.now() + STOP_GRACE_MS;
+    const portsFree = async () =>
+      (await isPortFree(instance.ports.openwire)) && (await isPortFree(instance.ports.stomp));
+    let free = await portsFree();
+    while (!free && Date.now() < deadline && this.mayRestart(brokerId, broker)) {
+      await sleep(READY_POLL_MS);
+      free = await portsFree();
+    }
+    // Checked after the last await and right before spawning: a stop that began meanwhile wins.
+    if (!this.mayRestart(brokerId, broker)) return;
+    if (!free) {
+      instance.spawnedAt = Date.now();
+      this.onUnexpectedExit(brokerId, broker, instance);
+      return;
+    }
+    instance.spawnedAt = Date.now();
+    try {
+      instance.process = ActiveMqProcess.spawn(instance.layout, this.javaCommand);
+    } catch {
+      // Its files are gone or unwritable: a failed attempt like any other.
+      this.onUnexpectedExit(brokerId, broker, instance);
+      return;
+    }
+    instance.active = false;
+    instance.supervision = { ...instance.supervision, restarts: instance.supervision.restarts + 1 };
+    this.watch(brokerId, broker, instance);
   }
 }

@@ -35,6 +35,8 @@ export interface InstanceStatus {
   pid?: number;
   /** Holds the KahaDB lock and accepts connections (the standby of an active/standby pair does not). */
   active: boolean;
+  /** JVMs the runtime started to replace this instance's dead ones since the broker was started. */
+  restarts?: number;
 }
 
 export interface BrokerRuntime {

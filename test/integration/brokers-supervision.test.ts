@@ -1,0 +1,259 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, describe, expect, it } from "vitest";
+import { acceptsConnections } from "../../local/brokers/ports.js";
+import { ActiveMqRuntime } from "../../local/brokers/runtime.js";
+import type {
+  BrokerRunSpec,
+  DeploymentMode,
+  InstancePorts,
+  InstanceStatus,
+} from "../../local/brokers/types.js";
+import { StompSession } from "./support/stomp-client.js";
+
+// Real ActiveMQ JVMs (Debian's activemq 5.17): each start takes 2–5 s on two cores.
+const BROKER_TEST_TIMEOUT_MS = 120_000;
+/** How long a killed instance may take to be running again (backoff 1 s + a JVM start). */
+const RESTART_WITHIN_MS = 15_000;
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-supervision-"));
+const runtime = new ActiveMqRuntime({ dataDir });
+const USER = { username: "app", password: "supervised-pass", groups: ["admins"] };
+
+let brokerCount = 0;
+
+async function brokerSpec(mode: DeploymentMode): Promise<BrokerRunSpec> {
+  brokerCount += 1;
+  return {
+    brokerId: `s-${brokerCount}`,
+    brokerName: `supervised-${brokerCount}`,
+    deploymentMode: mode,
+    configurationXml: "",
+    users: [USER],
+    ports: await runtime.allocatePorts(mode),
+  };
+}
+
+function portsOf(spec: BrokerRunSpec, index: number): InstancePorts {
+  const ports = spec.ports[index];
+  if (ports === undefined) throw new Error(`${spec.brokerId} has no instance ${index + 1}`);
+  return ports;
+}
+
+function pidOf(status: InstanceStatus[], index: number): number {
+  const pid = status[index]?.pid;
+  if (pid === undefined) throw new Error(`instance ${index + 1} has no pid: ${JSON.stringify(status)}`);
+  return pid;
+}
+
+/** Whether any JVM still runs with a file of this directory on its command line. */
+function javaRunningUnder(directory: string): boolean {
+  try {
+    execFileSync("pgrep", ["-f", `activemq.jar start xbean:file:${directory}/`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function accepting(ports: InstancePorts): Promise<boolean> {
+  return (await acceptsConnections(ports.openwire)) && (await acceptsConnections(ports.stomp));
+}
+
+/** Polls until `condition` holds; resolves with the time it took. */
+async function within(what: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await condition()) return Date.now() - started;
+    await sleep(50);
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+}
+
+/** Polls the runtime until the instance runs a JVM other than `oldPid`; resolves with the time it took. */
+function restartedWithin(spec: BrokerRunSpec, index: number, oldPid: number, timeoutMs: number) {
+  return within(`restart of ${spec.brokerId} instance ${index + 1}`, timeoutMs, async () => {
+    const pid = runtime.status(spec.brokerId)[index]?.pid;
+    return pid !== undefined && pid !== oldPid;
+  });
+}
+
+afterAll(async () => {
+  await runtime.stopAll();
+  expect(javaRunningUnder(dataDir)).toBe(false);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("ACTIVE_STANDBY_MULTI_AZ under supervision", () => {
+  it(
+    "brings a killed active back as the standby, which takes over when the new active is killed, losing no message",
+    async () => {
+      const spec = await brokerSpec("ACTIVE_STANDBY_MULTI_AZ");
+      await runtime.start(spec);
+      const before = await runtime.checkStatus(spec.brokerId);
+      const first = before.findIndex((instance) => instance.active);
+      const second = 1 - first;
+      const firstPid = pidOf(before, first);
+      const secondPid = pidOf(before, second);
+
+      const early = Array.from({ length: 300 }, (_, i) => `early-${i}`);
+      const sender = await StompSession.connect(portsOf(spec, first).stomp, USER);
+      await sender.sendPersistent("ledger", early);
+      await sender.close();
+
+      process.kill(firstPid, "SIGKILL");
+      const killed = Date.now();
+      const takeoverMs = await within("takeover by the standby", 30_000, () =>
+        accepting(portsOf(spec, second)),
+      );
+      const restartMs = await restartedWithin(spec, first, firstPid, RESTART_WITHIN_MS);
+      console.info(
+        `active/standby: standby took over ${takeoverMs} ms and the killed active was running again ${Date.now() - killed} ms (${restartMs} ms after the takeover) after kill -9`,
+      );
+
+      // The restarted JVM waits for the lock the other one holds: a standby, listening on nothing.
+      await sleep(3_000);
+      const restarted = await runtime.checkStatus(spec.brokerId);
+      expect(restarted[first]).toMatchObject({ active: false, pid: expect.any(Number), restarts: 1 });
+      expect(restarted[second]).toEqual({ ports: portsOf(spec, second), active: true, pid: secondPid });
+      expect(await acceptsConnections(portsOf(spec, first).openwire)).toBe(false);
+      expect(await acceptsConnections(portsOf(spec, first).stomp)).toBe(false);
+      const restartedPid = pidOf(restarted, first);
+
+      const late = Array.from({ length: 300 }, (_, i) => `late-${i}`);
+      const lateSender = await StompSession.connect(portsOf(spec, second).stomp, USER);
+      await lateSender.sendPersistent("ledger", late);
+      await lateSender.close();
+
+      process.kill(secondPid, "SIGKILL");
+      const secondKilled = Date.now();
+      const backMs = await within("takeover by the restarted instance", 30_000, () =>
+        accepting(portsOf(spec, first)),
+      );
+      console.info(
+        `active/standby: the restarted instance took over ${backMs} ms after kill -9 of the new active`,
+      );
+      const receiver = await StompSession.connect(portsOf(spec, first).stomp, USER);
+      const received = await receiver.receive("ledger", early.length + late.length, 30_000);
+      await receiver.close();
+      expect(new Set(received)).toEqual(new Set([...early, ...late]));
+
+      await restartedWithin(spec, second, secondPid, RESTART_WITHIN_MS);
+      console.info(
+        `active/standby: the second killed instance was running again ${Date.now() - secondKilled} ms after kill -9`,
+      );
+      const after = await runtime.checkStatus(spec.brokerId);
+      expect(after[first]).toMatchObject({ active: true, pid: restartedPid, restarts: 1 });
+      expect(after[second]).toMatchObject({ pid: expect.any(Number), restarts: 1 });
+
+      await runtime.stop(spec.brokerId);
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("SINGLE_INSTANCE under supervision", () => {
+  it(
+    "restarts a killed broker on its ports, with its persistent messages",
+    async () => {
+      const spec = await brokerSpec("SINGLE_INSTANCE");
+      await runtime.start(spec);
+      const pid = pidOf(runtime.status(spec.brokerId), 0);
+      const bodies = Array.from({ length: 200 }, (_, i) => `order-${i}`);
+      const sender = await StompSession.connect(portsOf(spec, 0).stomp, USER);
+      await sender.sendPersistent("orders", bodies);
+      await sender.close();
+
+      process.kill(pid, "SIGKILL");
+      const outageMs = await within(
+        "a refused connection",
+        5_000,
+        async () => !(await accepting(portsOf(spec, 0))),
+      );
+      const backMs = await within("the restarted broker accepting", RESTART_WITHIN_MS, () =>
+        accepting(portsOf(spec, 0)),
+      );
+      console.info(`single instance: accepted connections again ${outageMs + backMs} ms after kill -9`);
+
+      const status = await runtime.checkStatus(spec.brokerId);
+      expect(status[0]).toMatchObject({ active: true, restarts: 1 });
+      expect(pidOf(status, 0)).not.toBe(pid);
+      const receiver = await StompSession.connect(portsOf(spec, 0).stomp, USER);
+      expect(await receiver.receive("orders", bodies.length, 30_000)).toEqual(bodies);
+      await receiver.close();
+
+      await runtime.stop(spec.brokerId);
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("stop after a kill", () => {
+  it(
+    "stop() right after kill -9 leaves nothing to restart",
+    async () => {
+      const spec = await brokerSpec("SINGLE_INSTANCE");
+      await runtime.start(spec);
+      const pid = pidOf(runtime.status(spec.brokerId), 0);
+
+      process.kill(pid, "SIGKILL");
+      await runtime.stop(spec.brokerId);
+      await sleep(5_000);
+
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+      expect(runtime.status(spec.brokerId)).toEqual([{ ports: portsOf(spec, 0), active: false }]);
+      expect(await accepting(portsOf(spec, 0))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "stop() while a restart waits for its backoff cancels it",
+    async () => {
+      const spec = await brokerSpec("SINGLE_INSTANCE");
+      await runtime.start(spec);
+      const pid = pidOf(runtime.status(spec.brokerId), 0);
+
+      process.kill(pid, "SIGKILL");
+      // The runtime has seen the exit (no pid) and scheduled the restart 1 s later.
+      await within(
+        "the exit noticed",
+        2_000,
+        async () => runtime.status(spec.brokerId)[0]?.pid === undefined,
+      );
+      await runtime.stop(spec.brokerId);
+      await sleep(5_000);
+
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+      expect(runtime.status(spec.brokerId)).toEqual([{ ports: portsOf(spec, 0), active: false }]);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "stopAll() while an active/standby instance waits to be restarted leaves no JVM",
+    async () => {
+      const spec = await brokerSpec("ACTIVE_STANDBY_MULTI_AZ");
+      await runtime.start(spec);
+      const status = await runtime.checkStatus(spec.brokerId);
+      const standby = status.findIndex((instance) => !instance.active);
+
+      process.kill(pidOf(status, standby), "SIGKILL");
+      await within(
+        "the exit noticed",
+        2_000,
+        async () => runtime.status(spec.brokerId)[standby]?.pid === undefined,
+      );
+      await runtime.stopAll();
+      await sleep(5_000);
+
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
