@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,6 +21,17 @@ const RESTART_WITHIN_MS = 15_000;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-supervision-"));
 const runtime = new ActiveMqRuntime({ dataDir });
+// Fast backoff and an early give-up, so that a crash loop ends within seconds.
+const impatientRuntime = new ActiveMqRuntime({
+  dataDir,
+  restartPolicy: {
+    initialBackoffMs: 200,
+    maxBackoffMs: 400,
+    stableAfterMs: 60_000,
+    maxConsecutiveFailures: 3,
+    failoverWaitMs: 1_000,
+  },
+});
 const USER = { username: "app", password: "supervised-pass", groups: ["admins"] };
 
 let brokerCount = 0;
@@ -82,7 +93,7 @@ function restartedWithin(spec: BrokerRunSpec, index: number, oldPid: number, tim
 }
 
 afterAll(async () => {
-  await runtime.stopAll();
+  await Promise.all([runtime.stopAll(), impatientRuntime.stopAll()]);
   expect(javaRunningUnder(dataDir)).toBe(false);
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -188,6 +199,74 @@ describe("SINGLE_INSTANCE under supervision", () => {
 
       await runtime.stop(spec.brokerId);
       expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("CLUSTER_MULTI_AZ under supervision", () => {
+  it(
+    "restarts a killed member, which rejoins the network: a message sent to instance 1 reaches a consumer on it",
+    async () => {
+      const spec = await brokerSpec("CLUSTER_MULTI_AZ");
+      await runtime.start(spec);
+      const pid = pidOf(runtime.status(spec.brokerId), 1);
+
+      process.kill(pid, "SIGKILL");
+      const killed = Date.now();
+      await restartedWithin(spec, 1, pid, RESTART_WITHIN_MS);
+      await within("the restarted member accepting", RESTART_WITHIN_MS, () => accepting(portsOf(spec, 1)));
+      console.info(
+        `cluster: the killed member accepted connections again ${Date.now() - killed} ms after kill -9`,
+      );
+
+      const consumer = await StompSession.connect(portsOf(spec, 1).stomp, USER);
+      const receiving = consumer.receive("events", 1, 30_000);
+      const producer = await StompSession.connect(portsOf(spec, 0).stomp, USER);
+      const sent = Date.now();
+      await producer.sendPersistent("events", ["after the restart"]);
+      expect(await receiving).toEqual(["after the restart"]);
+      console.info(
+        `cluster: message crossed from instance 1 to the restarted instance 2 in ${Date.now() - sent} ms`,
+      );
+      await Promise.all([producer.close(), consumer.close()]);
+      expect((await runtime.checkStatus(spec.brokerId)).map((instance) => instance.restarts)).toEqual([
+        undefined,
+        1,
+        undefined,
+      ]);
+
+      await runtime.stop(spec.brokerId);
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+    },
+    BROKER_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("an instance that keeps failing", () => {
+  it(
+    "is left stopped after the policy's consecutive failures, and status shows it not running",
+    async () => {
+      const spec = await brokerSpec("SINGLE_INSTANCE");
+      await impatientRuntime.start(spec);
+      const pid = pidOf(impatientRuntime.status(spec.brokerId), 0);
+      // Every restart reads this file: each new JVM fails at once, as a corrupted installation would.
+      writeFileSync(path.join(dataDir, spec.brokerId, "instance-1", "activemq.xml"), "not a configuration");
+
+      process.kill(pid, "SIGKILL");
+      const killed = Date.now();
+      await within("two failed restarts", RESTART_WITHIN_MS, async () => {
+        const [instance] = impatientRuntime.status(spec.brokerId);
+        return instance?.restarts === 2 && instance.pid === undefined;
+      });
+      console.info(`crash loop: gave up after 2 failed restarts, ${Date.now() - killed} ms after kill -9`);
+      await sleep(3_000);
+
+      expect(impatientRuntime.status(spec.brokerId)).toEqual([
+        { ports: portsOf(spec, 0), active: false, restarts: 2 },
+      ]);
+      expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
+      await impatientRuntime.stop(spec.brokerId);
     },
     BROKER_TEST_TIMEOUT_MS,
   );
