@@ -1,4 +1,4 @@
-import { resolveConfig } from "../local/config.js";
+import { resolveCredentials, resolveDataDir } from "../local/config.js";
 import { readRunningCloud } from "../local/instance-lock.js";
 import { signedFetch } from "./signed-fetch.js";
 
@@ -20,24 +20,26 @@ export interface ApiResponse {
 
 /** Calls the local cloud's HTTP API (found through the data directory), signed with the local credentials. */
 export async function callApi(method: string, path: string, body?: unknown): Promise<ApiResponse> {
-  const config = resolveConfig();
-  const running = readRunningCloud(config.dataDir);
+  const dataDir = resolveDataDir();
+  const running = readRunningCloud(dataDir);
   if (running === undefined) {
     throw new CliError(
-      `The local cloud is not running on ${config.dataDir}. Start it in another terminal with: npm start`,
+      `The local cloud is not running on ${dataDir}. Start it in another terminal with: npm start`,
     );
   }
+  // Read only once a cloud runs: asking a stopped one must not generate credentials.
+  const { credentials } = resolveCredentials(dataDir, process.env);
   let response: Response;
   try {
-    response = await signedFetch(`${running.apiUrl}${path}`, {
+    response = await signedFetch(`${running.url}${path}`, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: config.credentials,
+      credentials,
       region: running.region,
     });
   } catch (error) {
     throw new CliError(
-      `The local cloud at ${running.apiUrl} does not answer (${(error as Error).cause ?? (error as Error).message}). Is \`npm start\` still running?`,
+      `The local cloud at ${running.url} does not answer (${(error as Error).cause ?? (error as Error).message}). Is \`npm start\` still running?`,
     );
   }
   const text = await response.text();

@@ -1,8 +1,8 @@
-import { createServer } from "node:net";
 import path from "node:path";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { API_ROUTES } from "../functions/api/routes.js";
 import { WORKFLOWS } from "../workflows/index.js";
+import { freeLoopbackPort } from "./brokers/ports.js";
 import { ActiveMqRuntime } from "./brokers/runtime.js";
 import type { LocalCloudConfig } from "./config.js";
 import { createDynamoDbService } from "./dynamodb/service.js";
@@ -15,7 +15,7 @@ import { startServer } from "./server/server.js";
 import { LOCAL_ACCOUNT } from "./server/service.js";
 import { createSnsService, type PublishedMessage } from "./sns/service.js";
 import { loadHandler } from "./states/lambda-runtime.js";
-import { createStatesService, stateMachineArnFor } from "./states/service.js";
+import { createStatesService, stateMachineArnFor, stateMachineEnvName } from "./states/service.js";
 
 export interface LocalCloud {
   url: string;
@@ -33,19 +33,8 @@ export interface LocalCloudEvents {
 /** The names the local cloud gives the resources infra/ creates on AWS (`mqops-<stage>-…`). */
 export const LOCAL_STAGE = "local";
 const localName = (suffix: string) => `mqops-${LOCAL_STAGE}-${suffix}`;
-
-/** A free loopback port, when the caller asked for port 0 (the handlers need the URL before the server starts). */
-async function freePort(host: string): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once("error", reject);
-    probe.listen(0, host, () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("could not pick a free port");
-  return address.port;
-}
+const notificationsTopicArn = (region: string) =>
+  `arn:aws:sns:${region}:${LOCAL_ACCOUNT}:${localName("notifications")}`;
 
 /**
  * The environment the handlers in functions/ read, set on this process before any handler module
@@ -60,7 +49,7 @@ function setHandlerEnvironment(config: LocalCloudConfig, url: string, arns: Reco
     AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: url,
     STATE_TABLE_NAME: localName("state"),
-    NOTIFICATIONS_TOPIC_ARN: `arn:aws:sns:${config.region}:${LOCAL_ACCOUNT}:${localName("notifications")}`,
+    NOTIFICATIONS_TOPIC_ARN: notificationsTopicArn(config.region),
     // A local broker starts in seconds, not Amazon MQ's 15-20 minutes: poll its state every 2 s.
     PROVISIONING_POLL_SECONDS: process.env.PROVISIONING_POLL_SECONDS ?? "2",
     POWERTOOLS_SERVICE_NAME: "mqops",
@@ -71,7 +60,7 @@ function setHandlerEnvironment(config: LocalCloudConfig, url: string, arns: Reco
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
   for (const [workflow, arn] of Object.entries(arns)) {
-    process.env[`${workflow.toUpperCase().replace(/-/g, "_")}_STATE_MACHINE_ARN`] = arn;
+    process.env[stateMachineEnvName(workflow)] = arn;
   }
 }
 
@@ -118,7 +107,8 @@ export async function startLocalCloud(
   ensureActiveMq(events.log);
   assertNotRunning(config.dataDir);
 
-  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  // The handlers need the endpoint's URL before they load, so port 0 is resolved here.
+  const port = config.port === 0 ? await freeLoopbackPort() : config.port;
   const url = `http://${config.host}:${port}`;
   const stateMachineArns = Object.fromEntries(
     WORKFLOWS.map((spec) => [spec.name, stateMachineArnFor(localName(spec.name), config.region)]),
@@ -156,7 +146,7 @@ export async function startLocalCloud(
         events.log(`internal error on ${request.method} ${request.path}: ${(error as Error).stack ?? error}`),
     });
   } catch (error) {
-    await runtime.stopAll();
+    await Promise.all(services.map((service) => service.close?.()));
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`${config.host}:${port} is in use: set MQOPS_PORT to another port.`);
     }
@@ -167,18 +157,16 @@ export async function startLocalCloud(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await server.close();
-    await runtime.stopAll();
+    await server.close(); // closes every service; Amazon MQ's stops every broker
     clearRunningCloud(config.dataDir);
   };
   try {
-    sns.ensureTopic(process.env.NOTIFICATIONS_TOPIC_ARN ?? "");
+    sns.ensureTopic(notificationsTopicArn(config.region));
     await ensureStateTable(url, config);
     writeRunningCloud(config.dataDir, {
       pid: process.pid,
       url,
       region: config.region,
-      apiUrl: url,
       startedAt: new Date().toISOString(),
     });
     await mq.resume();

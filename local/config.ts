@@ -71,9 +71,13 @@ function port(value: string | undefined): number {
   return parsed;
 }
 
+/** The data directory: MQOPS_DATA_DIR, or `.mqops/` in the working directory. */
+export const resolveDataDir = (env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()) =>
+  path.resolve(cwd, env.MQOPS_DATA_DIR ?? DEFAULT_DATA_DIR);
+
 /** The local cloud's settings from the environment, with the defaults the README promises. */
 export function resolveConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LocalCloudConfig {
-  const dataDir = path.resolve(cwd, env.MQOPS_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = resolveDataDir(env, cwd);
   return {
     host: "127.0.0.1",
     port: port(env.MQOPS_PORT),

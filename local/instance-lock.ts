@@ -6,7 +6,6 @@ export interface RunningCloudInfo {
   pid: number;
   url: string;
   region: string;
-  apiUrl: string;
   startedAt: string;
 }
 

@@ -41,6 +41,16 @@ export async function allocateInstancePorts(instances: number): Promise<Instance
   }
 }
 
+/** One free loopback port (for a server that must know its port before it listens). */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = await listen(0);
+  try {
+    return boundPort(server);
+  } finally {
+    await close(server);
+  }
+}
+
 /** Whether nothing listens on the loopback port (we can bind it ourselves). */
 export async function isPortFree(port: number): Promise<boolean> {
   try {

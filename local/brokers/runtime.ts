@@ -38,8 +38,6 @@ export interface ActiveMqRuntimeOptions {
 export const NETWORK_USERNAME = "mqops-network-bridge";
 /** How often `start` checks whether the instances accept connections. */
 const READY_POLL_MS = 100;
-/** How often a running broker's instances are checked for `status` (which one is active). */
-const MONITOR_INTERVAL_MS = 500;
 /** How often a dead instance of an active/standby pair checks whether its partner has taken over. */
 const FAILOVER_POLL_MS = 250;
 
@@ -64,9 +62,6 @@ interface RunningBroker {
   supervised: boolean;
   /** Set as `stop`, `destroy`, `stopAll` or a failed `start` begins: nothing may be restarted. */
   stopping: boolean;
-  monitor?: NodeJS.Timeout;
-  /** A periodic check is under way (a slow probe must not pile up behind the next one). */
-  refreshing?: boolean;
   /** Passwords, removed from any failure message (a JVM error could quote the configuration). */
   secrets: string[];
 }
@@ -194,8 +189,6 @@ export class ActiveMqRuntime implements BrokerRuntime {
         { cause: error },
       );
     }
-    broker.monitor = setInterval(() => void this.periodicRefresh(broker), MONITOR_INTERVAL_MS);
-    broker.monitor.unref();
     broker.supervised = true;
     // A JVM that exited after the readiness check and before now was not supervised yet.
     for (const instance of broker.instances) {
@@ -217,8 +210,8 @@ export class ActiveMqRuntime implements BrokerRuntime {
   }
 
   /**
-   * The instances as last checked (every 0.5 s while running, and when `start` resolved): after a
-   * failover the new active instance shows up within about a second. A stopped broker lists its
+   * The instances as last checked (when `start` resolved, by `checkStatus`, and while a dead
+   * instance waits for its partner to take over); pids are always current. A stopped broker lists its
    * instances without pids; one this runtime never started, none. `restarts` counts the JVMs the
    * supervisor started to replace dead ones since `start`; an instance it gave up on has no pid.
    */
@@ -279,16 +272,6 @@ export class ActiveMqRuntime implements BrokerRuntime {
     );
   }
 
-  private async periodicRefresh(broker: RunningBroker): Promise<void> {
-    if (broker.refreshing === true) return;
-    broker.refreshing = true;
-    try {
-      await this.refresh(broker);
-    } finally {
-      broker.refreshing = false;
-    }
-  }
-
   /** `stop` (or `stopAll`) was called while this start was under way: spawn nothing more. */
   private failIfStopped(brokerId: string, broker: RunningBroker): void {
     if (this.brokers.get(brokerId) !== broker) {
@@ -332,8 +315,9 @@ export class ActiveMqRuntime implements BrokerRuntime {
   private async stopBroker(brokerId: string, broker: RunningBroker): Promise<void> {
     // Synchronously, before any await: a restart checks this flag right before it spawns.
     broker.stopping = true;
-    clearInterval(broker.monitor);
     for (const instance of broker.instances) clearTimeout(instance.restartTimer);
+    // Which one holds the lock now (a failover may have happened since the last check).
+    await this.refresh(broker);
     const standbys = broker.instances.filter((instance) => !instance.active);
     const actives = broker.instances.filter((instance) => instance.active);
     await Promise.all(standbys.map((instance) => instance.process.stop()));
@@ -367,7 +351,9 @@ export class ActiveMqRuntime implements BrokerRuntime {
     instance.supervision = decision.record;
     if (decision.action === "give-up") return;
     const exitedAt = Date.now();
-    const awaitFailover = () => {
+    const awaitFailover = async () => {
+      // Probed only while an instance waits for its partner to take over, not all the time.
+      await this.refresh(broker);
       if (!this.mayRestart(brokerId, broker)) return;
       const partners = broker.instances
         .filter((other) => other !== instance)
@@ -376,10 +362,10 @@ export class ActiveMqRuntime implements BrokerRuntime {
       if (mayScheduleRestart(broker.deploymentMode, partners, waitedMs, this.restartPolicy)) {
         this.schedule(instance, decision.delayMs, () => void this.restart(brokerId, broker, instance));
       } else {
-        this.schedule(instance, FAILOVER_POLL_MS, awaitFailover);
+        this.schedule(instance, FAILOVER_POLL_MS, () => void awaitFailover());
       }
     };
-    awaitFailover();
+    void awaitFailover();
   }
 
   private schedule(instance: RunningInstance, delayMs: number, step: () => void): void {

@@ -1,6 +1,5 @@
 import type { AwsResponse, LocalService } from "../server/service.js";
-import type { LambdaHandler } from "../states/lambda-runtime.js";
-import { lambdaContext } from "../states/lambda-runtime.js";
+import { invoke, type LambdaHandler } from "../states/lambda-runtime.js";
 import { fromHttpApiResult, toHttpApiEvent } from "./event.js";
 import { matchRoute } from "./routes.js";
 
@@ -49,8 +48,8 @@ export function createGatewayService(options: {
       const functionName = `mqops-local-api-${route.handler.split("/").pop()?.split(".")[0] ?? "handler"}`;
       try {
         const handler = await handlerFor(route);
-        const result = await handler(toHttpApiEvent(request, match), lambdaContext(functionName, 30_000));
-        return fromHttpApiResult(JSON.parse(JSON.stringify(result ?? null)));
+        // API Gateway gives its integration 30 s.
+        return fromHttpApiResult(await invoke(handler, functionName, toHttpApiEvent(request, match), 30_000));
       } catch (error) {
         options.onHandlerError?.(error, route.route);
         return message(500, "Internal Server Error");

@@ -1,8 +1,6 @@
 import type { AwsServiceError } from "./aws-error.js";
 import type { AwsResponse, WireProtocol } from "./service.js";
-
-const xmlEscape = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => `&${{ "<": "lt", ">": "gt", "&": "amp", "'": "apos", '"': "quot" }[c]};`);
+import { xmlEscape } from "./xml-escape.js";
 
 /** An error as the protocol's AWS services write it, so SDK clients raise the same exception class. */
 export function errorResponse(

@@ -3,6 +3,7 @@ import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { AwsServiceError } from "../server/aws-error.js";
 import { type AwsRequest, LOCAL_ACCOUNT, type LocalService } from "../server/service.js";
+import { xmlEscape } from "../server/xml-escape.js";
 import { JsonStore } from "../store/json-store.js";
 
 const NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
@@ -15,9 +16,6 @@ export interface PublishedMessage {
   attributes: Record<string, string>;
   at: string;
 }
-
-const xmlEscape = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => `&${{ "<": "lt", ">": "gt", "&": "amp", "'": "apos", '"': "quot" }[c]};`);
 
 function respond(action: string, request: AwsRequest, result: string) {
   return {

@@ -62,10 +62,11 @@ export async function invoke(
   handler: LambdaHandler,
   functionName: string,
   payload: unknown,
+  timeoutMs?: number,
 ): Promise<unknown> {
   const event = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
   try {
-    const result = await handler(event, lambdaContext(functionName));
+    const result = await handler(event, lambdaContext(functionName, timeoutMs));
     return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
   } catch (error) {
     const errorType = error instanceof Error ? error.name : "Error";

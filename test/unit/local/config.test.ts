@@ -63,7 +63,6 @@ describe("one local cloud per data directory", () => {
   it("refuses a second cloud while the first one's process lives, and allows it once it is gone", () => {
     const info = {
       url: "http://127.0.0.1:1",
-      apiUrl: "http://127.0.0.1:1",
       region: "us-east-1",
       startedAt: "",
     };
