@@ -58,7 +58,34 @@ export function createSnsService(options: {
     return value;
   };
 
-  const service: LocalService & { ensureTopic(arn: string): void } = {
+  const publish = (
+    topicArn: string,
+    message: string,
+    subject?: string,
+    attributes: Record<string, string> = {},
+  ): PublishedMessage => {
+    if (!state.topics.includes(topicArn)) {
+      throw new AwsServiceError("NotFound", "Topic does not exist", 404);
+    }
+    const published: PublishedMessage = {
+      messageId: randomUUID(),
+      topicArn,
+      subject,
+      message,
+      attributes,
+      at: new Date().toISOString(),
+    };
+    appendFileSync(log, `${JSON.stringify(published)}\n`, { mode: 0o600 });
+    options.onPublish?.(published);
+    return published;
+  };
+
+  const service: LocalService & {
+    ensureTopic(arn: string): void;
+    /** Publishes as the Publish action does, for the local cloud's own senders (CloudWatch alarm actions). */
+    publish: typeof publish;
+  } = {
+    publish,
     signingName: "sns",
     protocol: "query",
     ensureTopic(arn) {
@@ -91,21 +118,12 @@ export function createSnsService(options: {
           store.save(state);
           return respond(action, request, "");
         case "Publish": {
-          const topicArn = required(params, "TopicArn");
-          const message = required(params, "Message");
-          if (!state.topics.includes(topicArn)) {
-            throw new AwsServiceError("NotFound", "Topic does not exist", 404);
-          }
-          const published: PublishedMessage = {
-            messageId: randomUUID(),
-            topicArn,
-            subject: params.get("Subject") ?? undefined,
-            message,
-            attributes: messageAttributes(params),
-            at: new Date().toISOString(),
-          };
-          appendFileSync(log, `${JSON.stringify(published)}\n`, { mode: 0o600 });
-          options.onPublish?.(published);
+          const published = publish(
+            required(params, "TopicArn"),
+            required(params, "Message"),
+            params.get("Subject") ?? undefined,
+            messageAttributes(params),
+          );
           return respond(action, request, `<MessageId>${published.messageId}</MessageId>`);
         }
         default:

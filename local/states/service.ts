@@ -33,9 +33,14 @@ const STATUSES = new Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTE
  * left RUNNING (see `Executions.resumeInterrupted`): call it once the endpoint the handlers call is
  * up, as their first step may call it at once.
  */
-export function createStatesService(
-  options: StatesServiceOptions,
-): LocalService & { resume(): Promise<void> } {
+export function createStatesService(options: StatesServiceOptions): LocalService & {
+  resume(): Promise<void>;
+  startExecution(input: {
+    stateMachineArn: string;
+    input: string;
+    name?: string;
+  }): Promise<{ executionArn: string }>;
+} {
   const store = new StatesStore(options.dataDir);
   const machines = new StateMachines(store, options.region);
   const executions = new Executions(store, machines, {
@@ -48,6 +53,14 @@ export function createStatesService(
   })();
   // Requests and resume() see a loading failure; this only keeps it from being an unhandled rejection.
   ready.catch(() => undefined);
+
+  // One path for StartExecution, whether a client calls it or a rule or schedule of the local cloud does.
+  const startExecution = async (input: Record<string, unknown>) => {
+    await ready;
+    const machine = machines.get(parseStateMachineArn(input.stateMachineArn));
+    const name = input.name === undefined ? crypto.randomUUID() : checkName(input.name);
+    return executions.start(machine, name, checkInput(input.input));
+  };
 
   const service = jsonService({
     signingName: "states",
@@ -99,10 +112,7 @@ export function createStatesService(
         return {};
       },
       async StartExecution(input) {
-        await ready;
-        const machine = machines.get(parseStateMachineArn(input.stateMachineArn));
-        const name = input.name === undefined ? crypto.randomUUID() : checkName(input.name);
-        const record = executions.start(machine, name, checkInput(input.input));
+        const record = await startExecution(input);
         return { executionArn: record.executionArn, startDate: seconds(record.startDate) };
       },
       async DescribeExecution(input) {
@@ -183,6 +193,10 @@ export function createStatesService(
     async resume() {
       await ready;
       executions.resumeInterrupted();
+    },
+    async startExecution(input) {
+      const record = await startExecution(input);
+      return { executionArn: record.executionArn };
     },
   };
 }
