@@ -19,6 +19,8 @@ export interface RenderContext {
   layout: InstanceLayout;
   /** CLUSTER_MULTI_AZ only: added to the broker's users and used by every network connector. */
   networkUser?: BrokerUser;
+  /** Added to the broker's users: the local metrics collector reads the statistics plugin as this user. */
+  monitorUser?: BrokerUser;
 }
 
 /** Attributes of `<broker>` Amazon MQ accepts in a configuration; it drops the others, and so do we. */
@@ -207,14 +209,19 @@ function authenticationUser(user: BrokerUser): XmlNode {
   });
 }
 
-function allUsers(spec: BrokerRunSpec, networkUser: BrokerUser | undefined): BrokerUser[] {
-  if (networkUser === undefined) return spec.users;
-  if (spec.users.some((user) => user.username === networkUser.username)) {
+function allUsers(spec: BrokerRunSpec, context: RenderContext): BrokerUser[] {
+  const { networkUser, monitorUser } = context;
+  if (networkUser !== undefined && spec.users.some((user) => user.username === networkUser.username)) {
     throw new BrokerConfigurationError(
       `user name ${networkUser.username} is reserved for the cluster's network connectors`,
     );
   }
-  return [...spec.users, networkUser];
+  if (monitorUser !== undefined && spec.users.some((user) => user.username === monitorUser.username)) {
+    throw new BrokerConfigurationError(
+      `user name ${monitorUser.username} is reserved for the metrics collector`,
+    );
+  }
+  return [...spec.users, ...(networkUser ? [networkUser] : []), ...(monitorUser ? [monitorUser] : [])];
 }
 
 function plugins(spec: BrokerRunSpec, context: RenderContext, userChildren: XmlNode[]): XmlNode {
@@ -225,7 +232,7 @@ function plugins(spec: BrokerRunSpec, context: RenderContext, userChildren: XmlN
   // Authentication first: the authorization plugin reads the security context it sets.
   return element("plugins", {}, [
     element("simpleAuthenticationPlugin", { anonymousAccessAllowed: "false" }, [
-      element("users", {}, allUsers(spec, context.networkUser).map(authenticationUser)),
+      element("users", {}, allUsers(spec, context).map(authenticationUser)),
     ]),
     element("statisticsBrokerPlugin"),
     ...userPlugins,

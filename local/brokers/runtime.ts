@@ -36,6 +36,23 @@ export interface ActiveMqRuntimeOptions {
 
 /** The user a cluster's network connectors log in to their peers as; its password is new on every start. */
 export const NETWORK_USERNAME = "mqops-network-bridge";
+/**
+ * The user the local metrics collector (local/metrics) reads each broker's statistics as; its
+ * password is new on every start. `+` is not among Amazon MQ's user-name characters
+ * ([A-Za-z0-9._~-]), so no customer user can have this name.
+ */
+export const MONITOR_USERNAME = "mqops+monitor";
+
+/** What the metrics collector needs to read a started broker: where its instances listen, and as whom. */
+export interface MonitoringTarget {
+  brokerId: string;
+  brokerName: string;
+  deploymentMode: DeploymentMode;
+  /** `index` is 1-based (the suffix of Amazon MQ's `Broker` dimension). */
+  instances: Array<{ index: number; host: string; stompPort: number }>;
+  monitorUser: { username: string; password: string };
+}
+
 /** How often `start` checks whether the instances accept connections. */
 const READY_POLL_MS = 100;
 /** How often a dead instance of an active/standby pair checks whether its partner has taken over. */
@@ -56,7 +73,9 @@ interface RunningInstance {
 }
 
 interface RunningBroker {
+  brokerName: string;
   deploymentMode: DeploymentMode;
+  monitorUser: BrokerUser;
   instances: RunningInstance[];
   /** Set once `start` has resolved: from then on a JVM that exits is restarted. */
   supervised: boolean;
@@ -136,6 +155,11 @@ export class ActiveMqRuntime implements BrokerRuntime {
       spec.deploymentMode === "CLUSTER_MULTI_AZ"
         ? { username: NETWORK_USERNAME, password: randomBytes(24).toString("base64url"), groups: ["admins"] }
         : undefined;
+    const monitorUser: BrokerUser = {
+      username: MONITOR_USERNAME,
+      password: randomBytes(24).toString("base64url"),
+      groups: ["admins"],
+    };
     // Render every instance before touching the disk: a bad configuration starts nothing.
     const plans = spec.ports.map((ports, index) => {
       const layout = instanceLayout(this.dataDir, spec.brokerId, spec.deploymentMode, index);
@@ -143,15 +167,20 @@ export class ActiveMqRuntime implements BrokerRuntime {
         instanceIndex: index,
         layout,
         ...(networkUser ? { networkUser } : {}),
+        monitorUser,
       });
       return { index, ports, layout, activemqXml };
     });
     const broker: RunningBroker = {
+      brokerName: spec.brokerName,
       deploymentMode: spec.deploymentMode,
+      monitorUser,
       instances: [],
       supervised: false,
       stopping: false,
-      secrets: [...spec.users, ...(networkUser ? [networkUser] : [])].map((user) => user.password),
+      secrets: [...spec.users, ...(networkUser ? [networkUser] : []), monitorUser].map(
+        (user) => user.password,
+      ),
     };
     // Registered before spawning so that a concurrent start is refused and stopAll sees these JVMs.
     this.brokers.set(spec.brokerId, broker);
@@ -233,6 +262,26 @@ export class ActiveMqRuntime implements BrokerRuntime {
     const broker = this.brokers.get(brokerId);
     if (broker !== undefined) await this.refresh(broker);
     return this.status(brokerId);
+  }
+
+  /**
+   * Every broker whose start has resolved and that is not being stopped, with all its instances (the
+   * collector finds out which one answers) and the monitoring user's credentials, for local/metrics.
+   */
+  monitoringTargets(): MonitoringTarget[] {
+    return [...this.brokers.entries()]
+      .filter(([, broker]) => broker.supervised && !broker.stopping)
+      .map(([brokerId, broker]) => ({
+        brokerId,
+        brokerName: broker.brokerName,
+        deploymentMode: broker.deploymentMode,
+        instances: broker.instances.map((instance) => ({
+          index: instance.index + 1,
+          host: "127.0.0.1",
+          stompPort: instance.ports.stomp,
+        })),
+        monitorUser: { username: broker.monitorUser.username, password: broker.monitorUser.password },
+      }));
   }
 
   async stopAll(): Promise<void> {

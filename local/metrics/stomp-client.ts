@@ -1,0 +1,90 @@
+import { createRequire } from "node:module";
+
+/**
+ * A typed face over `stompit` (it ships no types), limited to what the collector uses: connect with
+ * login/passcode, subscribe, fire-and-forget SEND, and notice when the connection ends.
+ * stompit is the STOMP client the project's tests already drive ActiveMQ with; its frame codec,
+ * header escaping and content-length handling are what a hand-written client would re-implement.
+ */
+
+export interface StompMessage {
+  headers: Record<string, string>;
+  readString(encoding: "utf-8", callback: (error: Error | null, body?: string) => void): void;
+}
+
+interface StompitFrame {
+  write(body: string): void;
+  end(): void;
+}
+
+export interface StompitClient {
+  send(headers: Record<string, string>): StompitFrame;
+  subscribe(
+    headers: Record<string, string>,
+    listener: (error: Error | null, message: StompMessage) => void,
+  ): unknown;
+  destroy(error?: Error): void;
+  on(event: "error", listener: (error: Error) => void): void;
+  on(event: "end", listener: () => void): void;
+}
+
+interface Stompit {
+  connect(
+    options: { host: string; port: number; timeout: number; connectHeaders: Record<string, string> },
+    callback: (error: Error | null, client: StompitClient) => void,
+  ): StompitClient;
+}
+
+const stompit = createRequire(import.meta.url)("stompit") as Stompit;
+
+export interface StompTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+}
+
+/**
+ * Opens a STOMP session; rejects if the TCP connection or the broker's CONNECTED frame does not come
+ * within `timeoutMs` (a standby listens on nothing, so it is refused at once). The error never
+ * carries the password (stompit attaches its connect options to errors; they are dropped here).
+ */
+export function connectStomp(target: StompTarget, timeoutMs: number): Promise<StompitClient> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const client = stompit.connect(
+      {
+        host: target.host,
+        port: target.port,
+        timeout: timeoutMs,
+        connectHeaders: {
+          host: "/",
+          login: target.username,
+          passcode: target.password,
+          // The collector sends something every period; a dead broker is noticed by the request timeout.
+          "heart-beat": "0,0",
+        },
+      },
+      (error, connected) => {
+        if (settled) {
+          if (error === null) connected.destroy();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        if (error === null) {
+          // stompit drops its own error listener once connected: an error before the caller adds one
+          // must not be an uncaught 'error' event.
+          connected.on("error", () => undefined);
+          resolve(connected);
+        } else reject(new Error(`STOMP connect to ${target.host}:${target.port} failed: ${error.message}`));
+      },
+    );
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      client.destroy();
+      reject(new Error(`STOMP connect to ${target.host}:${target.port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+}
