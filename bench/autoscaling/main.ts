@@ -1,27 +1,44 @@
 import { parseArgs } from "node:util";
-import { type ScalingSettings, scalingSettings } from "../../functions/autoscaling/settings.js";
-import { oracleConsumerMinutes, workConsumerMinutes } from "./oracle.js";
-import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
-import { describeEvent, type RunSummary, seconds, summarise, table } from "./report.js";
-import { type Autoscaler, buildWorkload, simulate, type Workload } from "./simulator.js";
+import { FAMILIES, familyOf, familyTrace, TEST_SEED_BASE, testSeeds, trainingSeeds } from "./families.js";
+import { describeEvent, type RunSummary, seconds, table } from "./report.js";
+import {
+  type BenchOptions,
+  CONSUMER_CAP,
+  evaluate,
+  KEDA_TARGETS,
+  POLICY_NAMES,
+  type PolicyName,
+  searchKedaTarget,
+  TAIL_MINUTES,
+  type TraceResult,
+} from "./run.js";
+import { buildWorkload, type Workload } from "./simulator.js";
+import { policyStats } from "./stats.js";
 import { builtInTraces, DEFAULT_SERVICE_SECONDS, readTraceFile, type Trace } from "./traces.js";
 
-const USAGE = `Usage: npm run bench:autoscaling -- [--trace FILE.csv]... [--target-wait S] [--seed N] [--startup S]
-                                   [--service-seconds S] [--explain TRACE]
+const USAGE = `Usage: npm run bench:autoscaling -- [--full] [--test N] [--training N] [--set test|training]
+                                   [--family F] [--trace FILE.csv]... [--target-wait S] [--seed N]
+                                   [--startup S] [--service-seconds S] [--explain TRACE]
+  --test N             generated test traces to report on (default 210; --full: 1,050)
+  --training N         generated training traces the KEDA-style target is chosen on (default 70; --full: 350)
+  --set training       report on the training traces instead (for tuning; never quote these figures)
+  --family F           only traces of that family (${FAMILIES.join(", ")})
   --trace FILE.csv     replay your own traffic: one "minute,arrivals[,meanServiceSeconds]" row per minute
-                       (repeatable; replaces the built-in suite)
+                       (repeatable; replaces the generated sets and the examples)
   --target-wait S      longest acceptable message wait in seconds (default 300)
-  --seed N             seed of every random draw (default 1)
-  --startup S          seconds from a scale-out to the consumer taking messages (default 45)
+  --seed N             seed of the noise draws of the examples and CSV traces (default 1)
+  --startup S          start-up of the examples and CSV traces, in seconds (default 45)
   --service-seconds S  mean service time for CSV rows without a third column (default ${DEFAULT_SERVICE_SECONDS})
-  --explain TRACE      print every mqops decision and its reason on that trace`;
-
-const KEDA_TARGETS = [2, 3, 5, 8, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300];
-const TAIL_MINUTES = 30;
-const STATIC_UTILISATION = 0.9;
+  --explain TRACE      print every mqops decision and its reason on that trace (a name such as
+                       step-burst or burst#1000004)`;
 
 const { values } = parseArgs({
   options: {
+    full: { type: "boolean", default: false },
+    test: { type: "string" },
+    training: { type: "string" },
+    set: { type: "string", default: "test" },
+    family: { type: "string" },
     trace: { type: "string", multiple: true },
     "target-wait": { type: "string", default: "300" },
     seed: { type: "string", default: "1" },
@@ -35,19 +52,33 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const targetWait = atLeast("--target-wait", values["target-wait"], 30);
-const seed = Math.trunc(atLeast("--seed", values.seed, 0));
-const startup = atLeast("--startup", values.startup, 0);
-const serviceSeconds = atLeast("--service-seconds", values["service-seconds"], 0.001);
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
 
 function atLeast(flag: string, raw: string, min: number): number {
   const value = Number(raw);
-  if (!(value >= min)) {
-    console.error(`${flag} must be a number ≥ ${min}, got "${raw}"\n\n${USAGE}`);
-    process.exit(2);
-  }
+  if (!(value >= min)) fail(`${flag} must be a number ≥ ${min}, got "${raw}"`);
   return value;
 }
+
+const options: BenchOptions = {
+  targetWaitSeconds: atLeast("--target-wait", values["target-wait"], 30),
+  startupSeconds: atLeast("--startup", values.startup, 0),
+};
+const targetWait = options.targetWaitSeconds;
+const seed = Math.trunc(atLeast("--seed", values.seed, 0));
+const serviceSeconds = atLeast("--service-seconds", values["service-seconds"], 0.001);
+const testCount = Math.trunc(atLeast("--test", values.test ?? (values.full ? "1050" : "210"), 1));
+const trainingCount = Math.trunc(atLeast("--training", values.training ?? (values.full ? "350" : "70"), 1));
+if (values.set !== "test" && values.set !== "training") fail(`--set must be test or training`);
+const family = values.family;
+if (family !== undefined && !(FAMILIES as readonly string[]).includes(family)) {
+  fail(`--family: no family "${family}"`);
+}
+const began = performance.now();
 
 function readTraces(files: readonly string[]): Trace[] {
   try {
@@ -59,165 +90,55 @@ function readTraces(files: readonly string[]): Trace[] {
   }
 }
 
-const began = performance.now();
-const traces: Trace[] = values.trace?.length ? readTraces(values.trace) : builtInTraces(seed);
-const workloads = traces.map((trace) => buildWorkload(trace, seed));
-
-interface Sizing {
-  peakConsumers: number;
-  initialConsumers: number;
-  maxConsumers: number;
-  meanService: number;
+function ofFamily(seeds: number[]): number[] {
+  return family === undefined ? seeds : seeds.filter((s) => familyOf(s) === family);
 }
 
-/** What a user would know about their queue: its busiest minute's work and its mean service time. */
-function sizing(workload: Workload): Sizing {
-  const { trace, arrivals, service } = workload;
-  const work = new Float64Array(trace.arrivals.length);
-  let total = 0;
-  for (let i = 0; i < arrivals.length; i++) {
-    const minute = Math.floor((arrivals[i] ?? 0) / 60);
-    work[minute] = (work[minute] ?? 0) + (service[i] ?? 0);
-    total += service[i] ?? 0;
+/** Seeds 1..n of a family filter keep n traces of it, not n/7. */
+function seedsFor(make: (n: number) => number[], n: number): number[] {
+  if (family === undefined) return make(n);
+  return ofFamily(make(n * FAMILIES.length)).slice(0, n);
+}
+
+const familyWorkload = (s: number): Workload => buildWorkload(familyTrace(s), s);
+const userTraces = values.trace?.length ? readTraces(values.trace) : undefined;
+
+if (values.explain !== undefined) {
+  explain(values.explain);
+  process.exit(0);
+}
+
+function explain(name: string): void {
+  const generated = /#(\d+)$/.exec(name);
+  let workload: Workload | undefined;
+  if (generated?.[1]) workload = familyWorkload(Number(generated[1]));
+  else {
+    const trace = (userTraces ?? builtInTraces(seed)).find((t) => t.name === name);
+    if (trace) workload = buildWorkload(trace, seed);
   }
-  const peakConsumers = Math.max(1, Math.ceil(Math.max(...work) / 60 / STATIC_UTILISATION));
-  const firstMinute = work[0] ?? 0;
-  return {
-    peakConsumers,
-    initialConsumers: firstMinute > 0 ? Math.ceil(firstMinute / 60 / STATIC_UTILISATION) : 0,
-    maxConsumers: Math.max(20, 3 * peakConsumers),
-    meanService: arrivals.length > 0 ? total / arrivals.length : serviceSeconds,
-  };
-}
-
-function settingsFor(size: Sizing): ScalingSettings {
-  return scalingSettings({
-    minConsumers: 1,
-    maxConsumers: size.maxConsumers,
-    targetWaitSeconds: targetWait,
-    scaleToZero: { enabled: true },
-  });
-}
-
-function run(
-  workload: Workload,
-  policy: Autoscaler,
-  size: Sizing,
-  initial = size.initialConsumers,
-): RunSummary {
-  const result = simulate(workload, policy, {
-    startupSeconds: startup,
-    tailMinutes: TAIL_MINUTES,
-    initialConsumers: initial,
-    maxConsumers: size.maxConsumers,
-  });
-  return summarise(result, workload.arrivals, targetWait);
-}
-
-const sizes = workloads.map(sizing);
-if (values.explain !== undefined && !traces.some((t) => t.name === values.explain)) {
-  console.error(
-    `--explain: no trace named "${values.explain}" (have ${traces.map((t) => t.name).join(", ")})`,
-  );
-  process.exit(2);
-}
-
-// KEDA-style: search the one queue-length target that best meets the wait target over the whole suite.
-const search = KEDA_TARGETS.map((target) => {
-  const runs = workloads.map((w, i) => run(w, kedaStyle(target, sizeAt(i).maxConsumers), sizeAt(i)));
-  const meeting = runs.filter((r) => r.p95 <= targetWait).length;
-  const worstP95 = Math.max(...runs.map((r) => r.p95 / targetWait));
-  const consumerMinutes = runs.reduce((sum, r) => sum + r.consumerMinutes, 0);
-  return { target, runs, meeting, worstP95, consumerMinutes };
-});
-const best = [...search].sort(
-  (a, b) =>
-    b.meeting - a.meeting ||
-    (b.meeting === workloads.length ? a.consumerMinutes - b.consumerMinutes : a.worstP95 - b.worstP95),
-)[0];
-if (!best) throw new Error("no KEDA target searched");
-
-function sizeAt(i: number): Sizing {
-  const size = sizes[i];
-  if (!size) throw new Error(`no sizing for trace ${i}`);
-  return size;
-}
-
-const POLICIES = [
-  "static-for-peak",
-  `keda(q/${best.target})`,
-  "step-scaling",
-  "backlog-tracking",
-  "mqops",
-] as const;
-interface TraceResult {
-  trace: Trace;
-  rows: Map<string, RunSummary>;
-  oracle: number;
-  work: number;
-}
-const results: TraceResult[] = workloads.map((workload, i) => {
-  const size = sizeAt(i);
-  const settings = settingsFor(size);
-  const explain = values.explain === workload.trace.name;
-  const rows = new Map<string, RunSummary>();
-  rows.set("static-for-peak", run(workload, staticForPeak(size.peakConsumers), size, size.peakConsumers));
-  rows.set(POLICIES[1], best.runs[i] ?? run(workload, kedaStyle(best.target, size.maxConsumers), size));
-  rows.set("step-scaling", run(workload, stepScaling(size.maxConsumers), size));
-  rows.set(
-    "backlog-tracking",
-    run(workload, backlogTargetTracking(targetWait / size.meanService, size.maxConsumers), size),
-  );
+  if (!workload || workload.trace.name !== name) fail(`--explain: no trace named "${name}"`);
+  console.log(`mqops decisions on ${name}: ${workload.trace.description}`);
   let minute = 0;
-  const log = explain
-    ? (d: { desired: number; action: string; reason: string }) => {
-        minute++;
-        if (d.action !== "hold" || d.reason.startsWith("keep")) console.log(`  [${minute}] ${d.reason}`);
-      }
-    : undefined;
-  if (explain)
-    console.log(`mqops decisions on ${workload.trace.name} (minute = decision after that many minutes):`);
-  rows.set("mqops", run(workload, mqops(settings, log), size));
-  return {
-    trace: workload.trace,
-    rows,
-    oracle: oracleConsumerMinutes(workload, targetWait),
-    work: workConsumerMinutes(workload),
-  };
-});
+  const result = evaluate(workload, 100, options, (d) => {
+    minute++;
+    if (d.action !== "hold" || d.reason.startsWith("keep")) console.log(`  [${minute}] ${d.reason}`);
+  });
+  printTraceTable(result);
+}
 
-const header = [
-  "policy",
-  "p50 wait",
-  "p95 wait",
-  "max wait",
-  "peak backlog",
-  "consumer-min",
-  "vs oracle",
-  "actions",
-  "flaps",
-];
-console.log(
-  `Consumer autoscaling benchmark: wait target ${targetWait} s, consumer start-up ${startup} s, seed ${seed}, ` +
-    `${TAIL_MINUTES} min drained after each trace; metrics are Amazon MQ one-minute windows with ~3% points missing.`,
-);
-console.log(
-  `KEDA-style target searched over ${KEDA_TARGETS.join(", ")} messages per consumer: ${best.target} ` +
-    `(${best.meeting}/${workloads.length} traces with p95 within target${best.meeting === workloads.length ? ", fewest consumer-minutes among those" : ", none meets all"}).`,
-);
-for (const { trace, rows, oracle, work } of results) {
-  const total = trace.arrivals.length;
-  console.log(`\n${trace.name} (${total} min): ${trace.description}`);
-  const body = [...rows].map(([name, r]) => [
-    name,
-    seconds(r.p50),
-    seconds(r.p95),
-    seconds(r.max),
-    String(r.peakBacklog),
-    String(Math.round(r.consumerMinutes)),
-    `${(r.consumerMinutes / oracle).toFixed(2)}x`,
-    String(r.actions),
-    String(r.flaps),
+const header = ["policy", "p50 wait", "p95 wait", "max wait", "peak backlog", "consumer-min", "vs oracle"];
+function printTraceTable(r: TraceResult): void {
+  console.log(`\n${r.name}: ${r.description}${r.size.capped ? ` (capped at ${CONSUMER_CAP})` : ""}`);
+  const body = [...r.rows].map(([name, s]) => [
+    name === "keda(hindsight)" ? `keda(q/${r.hindsightTarget})` : name,
+    seconds(s.p50),
+    seconds(s.p95),
+    seconds(s.max),
+    String(s.peakBacklog),
+    String(Math.round(s.consumerMinutes)),
+    `${(s.consumerMinutes / Math.max(1, r.size.oracle)).toFixed(2)}x`,
+    String(s.actions),
+    String(s.flaps),
   ]);
   body.push([
     "oracle (lower bound)",
@@ -225,88 +146,193 @@ for (const { trace, rows, oracle, work } of results) {
     `≤${targetWait}s`,
     `≤${targetWait}s`,
     "-",
-    String(oracle),
+    String(r.size.oracle),
     "1.00x",
     "-",
     "-",
   ]);
-  body.push([
-    "(busy time alone)",
-    "-",
-    "-",
-    "-",
-    "-",
-    String(Math.round(work)),
-    `${(work / oracle).toFixed(2)}x`,
-    "-",
-    "-",
-  ]);
-  console.log(table(header, body));
+  console.log(table([...header, "actions", "flaps"], body));
 }
 
-// The bar, checked and explained.
-const mq = (r: TraceResult): RunSummary => r.rows.get("mqops") as RunSummary;
-const keda = (r: TraceResult): RunSummary => r.rows.get(POLICIES[1]) as RunSummary;
-const sum = (f: (r: TraceResult) => number): number => results.reduce((s, r) => s + f(r), 0);
-const mqTotal = sum((r) => mq(r).consumerMinutes);
-const oracleTotal = sum((r) => r.oracle);
-const kedaTotal = sum((r) => keda(r).consumerMinutes);
-const verdict = (ok: boolean): string => (ok ? "MET    " : "NOT MET");
+// The KEDA-style target a user configures once: chosen on the training set (or on the user's traces).
+const trainingWorkloads = userTraces
+  ? userTraces.map((t) => buildWorkload(t, seed))
+  : seedsFor(trainingSeeds, trainingCount).map(familyWorkload);
+const keda = searchKedaTarget(trainingWorkloads, options);
 
-console.log(`\nBar (mqops policy over ${values.trace?.length ? "these traces" : "the suite"}):`);
-const slowTraces = results.filter((r) => mq(r).p95 > targetWait);
-console.log(`  ${verdict(slowTraces.length === 0)} p95 wait within ${targetWait} s on every trace`);
-for (const r of slowTraces) {
-  const s = mq(r);
-  console.log(
-    `          ${r.trace.name}: p95 ${seconds(s.p95)}; ${(100 * s.lateShare).toFixed(1)}% of messages waited longer, ` +
-      `arriving in minutes ${s.lateMinutes}`,
-  );
-}
-const oracleRatio = mqTotal / oracleTotal;
 console.log(
-  `  ${verdict(oracleRatio <= 1.25)} consumer-minutes at most 1.25x the oracle's: ${oracleRatio.toFixed(2)}x ` +
-    `(${Math.round(mqTotal)} vs ${oracleTotal})`,
+  `Consumer autoscaling benchmark: wait target ${targetWait} s, ${TAIL_MINUTES} min drained after each trace; ` +
+    `Amazon MQ one-minute windows with ~3% points missing; maxConsumers at most ${CONSUMER_CAP}.`,
 );
-if (oracleRatio > 1.25) {
-  const worst = [...results].sort(
-    (a, b) => mq(b).consumerMinutes / b.oracle - mq(a).consumerMinutes / a.oracle,
+console.log(
+  `KEDA-style target chosen once on ${userTraces ? "these traces" : `the training set (${trainingWorkloads.length} traces)`} ` +
+    `from ${KEDA_TARGETS[0]}–${KEDA_TARGETS.at(-1)} messages per consumer: q/${keda.target} ` +
+    `(p95 within target on ${keda.meeting}/${trainingWorkloads.length}); keda(hindsight) searches each trace's cheapest target that meets it.`,
+);
+
+let reported: TraceResult[];
+if (userTraces) {
+  reported = trainingWorkloads.map((w) => evaluate(w, keda.target, options));
+  for (const r of reported) printTraceTable(r);
+} else {
+  const examples = builtInTraces(seed).map((t) => evaluate(buildWorkload(t, seed), keda.target, options));
+  console.log(
+    `\nExamples: the seven named traces (start-up ${options.startupSeconds} s, seed ${seed}); consumer-minutes vs the oracle`,
   );
-  for (const r of worst.slice(0, 3)) {
+  console.log(
+    table(
+      ["trace", ...POLICY_NAMES, "mqops p95", "mqops flaps"],
+      examples.map((r) => [
+        r.name,
+        ...POLICY_NAMES.map((p) => ratio(r, p)),
+        seconds(r.rows.get("mqops")?.p95 ?? 0),
+        String(r.rows.get("mqops")?.flaps ?? 0),
+      ]),
+    ),
+  );
+  const seeds =
+    values.set === "training" ? seedsFor(trainingSeeds, trainingCount) : seedsFor(testSeeds, testCount);
+  reported = seeds.map((s) => evaluate(familyWorkload(s), keda.target, options));
+  const first = seeds[0] ?? 0;
+  console.log(
+    `\n${values.set === "training" ? "TRAINING set (for tuning only)" : "Test set"}: ${reported.length} generated 8-hour traces, seeds ` +
+      `${first}–${seeds.at(-1)}${first > TEST_SEED_BASE ? "" : " (training seeds)"}; per family and overall. ` +
+      `×oracle: consumer-minutes over the oracle's; p95/target: p95 wait over ${targetWait} s.`,
+  );
+  printDistributions(reported);
+}
+
+function ratio(r: TraceResult, policy: PolicyName): string {
+  const run = r.rows.get(policy);
+  return run ? `${(run.consumerMinutes / Math.max(1, r.size.oracle)).toFixed(2)}x` : "-";
+}
+
+function printDistributions(results: readonly TraceResult[]): void {
+  const groups = [...FAMILIES.filter((f) => results.some((r) => r.family === f)), "overall"];
+  const rows: string[][] = [];
+  for (const group of groups) {
+    const members = results.filter((r) => !r.size.capped && (group === "overall" || r.family === group));
+    if (members.length === 0) continue;
+    for (const policy of POLICY_NAMES) {
+      const s = policyStats(members, policy, targetWait);
+      rows.push([
+        policy === POLICY_NAMES[0] ? `${group} (${members.length})` : "",
+        policy,
+        `${s.vsOracle.median.toFixed(2)} ${s.vsOracle.p90.toFixed(2)} ${s.vsOracle.worst.toFixed(2)}`,
+        s.totalVsOracle.toFixed(2),
+        `${s.p95VsTarget.median.toFixed(2)} ${s.p95VsTarget.p90.toFixed(2)} ${fmtWorst(s.p95VsTarget.worst)}`,
+        String(s.late),
+        `${s.flapping} (${s.flaps})`,
+        `${s.actions.median} ${s.actions.p90} ${s.actions.worst}`,
+      ]);
+    }
+  }
+  console.log(
+    table(
+      [
+        "family",
+        "policy",
+        "×oracle med p90 worst",
+        "×oracle total",
+        "p95/target med p90 worst",
+        "p95 late",
+        "flapping (flaps)",
+        "actions med p90 worst",
+      ],
+      rows,
+    ),
+  );
+  const capped = results.filter((r) => r.size.capped);
+  if (capped.length > 0) {
     console.log(
-      `          ${r.trace.name}: ${(mq(r).consumerMinutes / r.oracle).toFixed(2)}x (${Math.round(mq(r).consumerMinutes - r.oracle)} consumer-minutes over)`,
+      `Capped (left out above): ${capped.length} trace(s) need more than ${CONSUMER_CAP} consumers in some minute: ` +
+        capped.map((r) => `${r.name} (oracle peak ${r.size.oraclePeak})`).join(", "),
     );
   }
 }
-const kedaRatio = mqTotal / kedaTotal;
-const worseP95 = results.filter((r) => mq(r).p95 > keda(r).p95);
+
+function fmtWorst(value: number): string {
+  return value >= 100 ? value.toExponential(1) : value.toFixed(2);
+}
+
+// The bar, checked on the reported set, with the traces that break it.
+const judged = reported.filter((r) => !r.size.capped);
+const run = (r: TraceResult, p: PolicyName): RunSummary => r.rows.get(p) as RunSummary;
+const total = (p: PolicyName | "oracle"): number =>
+  judged.reduce((s, r) => s + (p === "oracle" ? r.size.oracle : run(r, p).consumerMinutes), 0);
+const verdict = (ok: boolean): string => (ok ? "MET    " : "NOT MET");
+const mqTotal = total("mqops");
+const oracleTotal = total("oracle");
+const hindsightTotal = total("keda(hindsight)");
+const worstBy = (f: (r: TraceResult) => number, n = 5): TraceResult[] =>
+  [...judged].sort((a, b) => f(b) - f(a)).slice(0, n);
+const byFamily = (rs: readonly TraceResult[]): string => {
+  const counts = new Map<string, number>();
+  for (const r of rs) counts.set(r.family, (counts.get(r.family) ?? 0) + 1);
+  return [...counts].map(([f, n]) => `${f} ${n}`).join(", ");
+};
+
 console.log(
-  `  ${verdict(kedaRatio <= 0.7 && worseP95.length === 0)} at least 30% fewer consumer-minutes than KEDA-style at equal or better p95: ` +
-    `${kedaRatio.toFixed(2)}x (${Math.round(mqTotal)} vs ${Math.round(kedaTotal)}), p95 worse on ${worseP95.length} trace(s)`,
+  `\nBar (mqops on ${judged.length} ${userTraces ? "given" : values.set} traces${reported.length > judged.length ? `, ${reported.length - judged.length} capped left out` : ""}):`,
 );
-const maxWait = Math.max(...results.map((r) => mq(r).max));
-if (0.7 * kedaTotal < oracleTotal) {
+const late = judged.filter((r) => run(r, "mqops").p95 > targetWait);
+const onTime = 1 - late.length / Math.max(1, judged.length);
+console.log(
+  `  ${verdict(onTime >= 0.99)} p95 wait within ${targetWait} s on at least 99% of traces: ${(100 * onTime).toFixed(1)}%`,
+);
+for (const r of late.slice(0, 8)) {
+  const s = run(r, "mqops");
   console.log(
-    `          out of reach here: 30% below KEDA-style is ${Math.round(0.7 * kedaTotal)} consumer-minutes, ` +
-      `${((0.7 * kedaTotal) / oracleTotal).toFixed(2)}x the oracle's lower bound, which binds any policy keeping every ` +
-      `wait within ${targetWait} s${maxWait <= targetWait ? ` (mqops does: longest wait ${seconds(maxWait)})` : ""}. ` +
-      `KEDA-style at q/${best.target} keeps its consumers nearly always busy behind a standing queue ` +
-      `(${(kedaTotal / oracleTotal).toFixed(2)}x the bound), spending the wait target rather than consumers.`,
+    `          ${r.name}: p95 ${seconds(s.p95)}, ${(100 * s.lateShare).toFixed(1)}% late (arrived in minutes ${s.lateMinutes}); start-up ${r.size.startupSeconds} s; ${r.description}`,
   );
 }
-for (const r of worseP95) {
+const oracleRatio = mqTotal / Math.max(1, oracleTotal);
+const ratioOf = (r: TraceResult): number => run(r, "mqops").consumerMinutes / Math.max(1, r.size.oracle);
+const worstRatio = Math.max(...judged.map(ratioOf));
+console.log(
+  `  ${verdict(oracleRatio <= 1.25)} consumer-minutes at most 1.25x the oracle's in total: ${oracleRatio.toFixed(2)}x (${Math.round(mqTotal)} vs ${oracleTotal})`,
+);
+const over = judged.filter((r) => ratioOf(r) > 1.6);
+console.log(
+  `  ${verdict(worstRatio <= 1.6)} at most 1.6x the oracle's on the worst trace: ${worstRatio.toFixed(2)}x; ${over.length} trace(s) above 1.6x${over.length ? ` (${byFamily(over)})` : ""}`,
+);
+for (const r of worstBy(ratioOf).filter((r) => ratioOf(r) > 1.6)) {
   console.log(
-    `          ${r.trace.name}: mqops p95 ${seconds(mq(r).p95)} vs KEDA-style ${seconds(keda(r).p95)}`,
+    `          ${r.name}: ${ratioOf(r).toFixed(2)}x (${Math.round(run(r, "mqops").consumerMinutes)} vs ${r.size.oracle}; ` +
+      `busy time ${Math.round(r.size.work)}); ${r.description}`,
   );
 }
-const flapping = results.filter((r) => mq(r).flaps > 0);
-console.log(`  ${verdict(flapping.length === 0)} no flaps (direction reversals within ten minutes)`);
-for (const r of flapping) {
-  const pairs = mq(r).flapPairs.map(([a, b]) => `${describeEvent(a)} then ${describeEvent(b)}`);
-  console.log(`          ${r.trace.name}: ${pairs.join("; ")}`);
+const kedaTrain = judged.filter((r) => {
+  const m = run(r, "mqops");
+  const k = run(r, "keda(training)");
+  return m.consumerMinutes <= k.consumerMinutes && m.p95 <= Math.max(k.p95, targetWait);
+});
+const kedaTrainStrict = judged.filter((r) => {
+  const m = run(r, "mqops");
+  const k = run(r, "keda(training)");
+  return m.consumerMinutes <= k.consumerMinutes && m.p95 <= k.p95;
+});
+const beatShare = kedaTrain.length / Math.max(1, judged.length);
+console.log(
+  `  ${verdict(beatShare >= 0.9)} at or below keda(q/${keda.target}) (training target) on at least 90% of traces at equal or better p95: ` +
+    `${(100 * beatShare).toFixed(1)}% (p95 within the target counts as equal; strictly no worse p95: ${((100 * kedaTrainStrict.length) / Math.max(1, judged.length)).toFixed(1)}%)`,
+);
+const hindsightRatio = mqTotal / Math.max(1, hindsightTotal);
+console.log(
+  `  ${verdict(hindsightRatio <= 1)} at most 1.0x keda(hindsight) in total: ${hindsightRatio.toFixed(2)}x (${Math.round(mqTotal)} vs ${Math.round(hindsightTotal)})`,
+);
+const flapping = judged.filter((r) => run(r, "mqops").flaps > 0);
+console.log(
+  `  ${verdict(flapping.length === 0)} no flaps on any trace: ${flapping.length} trace(s) with flaps${flapping.length ? ` (${byFamily(flapping)})` : ""}`,
+);
+for (const r of flapping.slice(0, 5)) {
+  const pairs = run(r, "mqops").flapPairs.map(([a, b]) => `${describeEvent(a)} then ${describeEvent(b)}`);
+  console.log(`          ${r.name}: ${pairs.slice(0, 3).join("; ")}`);
 }
+
 console.log(`\n(${((performance.now() - began) / 1000).toFixed(1)} s)`);
 console.log(
   `mqops consumer-minutes at the ${targetWait} s wait target: ${oracleRatio.toFixed(2)}x the oracle's, ` +
-    `${kedaRatio.toFixed(2)}x the KEDA-style baseline's (target ${best.target} messages per consumer)`,
+    `${hindsightRatio.toFixed(2)}x the KEDA-style baseline's (hindsight-searched target per trace; ` +
+    `${(mqTotal / Math.max(1, total("keda(training)"))).toFixed(2)}x keda(q/${keda.target}) chosen on training)`,
 );

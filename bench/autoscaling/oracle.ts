@@ -1,53 +1,68 @@
 import type { Workload } from "./simulator.js";
 
+export interface OracleBound {
+  /** Fewest consumer-minutes that keep every wait within the target (a lower bound, see below). */
+  consumerMinutes: number;
+  /** The most consumers it runs in any minute: above maxConsumers, no policy can meet the target. */
+  peakConsumers: number;
+}
+
 /**
  * A true lower bound on the consumer-minutes of any policy in this simulator that keeps every message's
  * wait within `targetWaitSeconds`.
  *
  * Relaxation: a message's work may be split across consumers and minutes, is available from the start
  * of the minute it arrives in, and only has to be finished by the end of the minute holding
- * arrival + target + its own service time (it must start by arrival + target). Consumers start instantly.
+ * arrival + target + its service time (it must start by arrival + target). Consumers start instantly.
+ * A minute's messages arrive evenly over it, so a share of them falls due one minute later than the rest.
  * A policy's fleet is fixed within a minute and does at most 60 s of work per consumer in it, so its
  * consumer-minutes are at least the optimum of this relaxation. The greedy below, which each minute runs
  * the fewest consumers that meet the deadlines due by its end, is optimal for the relaxation: between
  * two minutes where it runs out of available work it never wastes capacity, and in each such stretch it
  * uses exactly the rounded-up work due, which any schedule must also supply.
  */
-export function oracleConsumerMinutes(workload: Workload, targetWaitSeconds: number): number {
-  const { arrivals, service } = workload;
-  let last = workload.trace.arrivals.length;
-  for (let i = 0; i < arrivals.length; i++) {
-    const due = Math.floor(((arrivals[i] ?? 0) + targetWaitSeconds + (service[i] ?? 0)) / 60);
-    if (due > last) last = due;
-  }
+export function oracleBound(workload: Workload, targetWaitSeconds: number): OracleBound {
+  const { counts, service } = workload;
+  const minutes = counts.length;
+  let longest = 0;
+  for (let m = 0; m < minutes; m++) longest = Math.max(longest, service[m] ?? 0);
+  const last = minutes + Math.ceil((targetWaitSeconds + longest) / 60) + 2;
   const available = new Float64Array(last + 1);
   const due = new Float64Array(last + 1);
-  for (let i = 0; i < arrivals.length; i++) {
-    const arrival = arrivals[i] ?? 0;
-    const work = service[i] ?? 0;
-    const from = Math.floor(arrival / 60);
-    available[from] = (available[from] ?? 0) + work;
-    const by = Math.floor((arrival + targetWaitSeconds + work) / 60);
-    due[by] = (due[by] ?? 0) + work;
+  for (let m = 0; m < minutes; m++) {
+    const s = service[m] ?? 0;
+    const work = (counts[m] ?? 0) * s;
+    if (work <= 0) continue;
+    available[m] = (available[m] ?? 0) + work;
+    // A message arriving at 60(m + u), u uniform in [0, 1), is due by the end of minute m + ⌊u + q⌋.
+    const q = (targetWaitSeconds + s) / 60;
+    const whole = Math.floor(q);
+    const late = q - whole;
+    due[m + whole] = (due[m + whole] ?? 0) + work * (1 - late);
+    due[m + whole + 1] = (due[m + whole + 1] ?? 0) + work * late;
   }
   let cumulativeAvailable = 0;
   let cumulativeDue = 0;
   let done = 0;
   let consumerMinutes = 0;
+  let peakConsumers = 0;
   for (let m = 0; m <= last; m++) {
     cumulativeAvailable += available[m] ?? 0;
     cumulativeDue += due[m] ?? 0;
     const short = cumulativeDue - done;
-    const consumers = short > 1e-9 ? Math.ceil(short / 60 - 1e-9) : 0;
+    const consumers = short > 1e-6 ? Math.ceil(short / 60 - 1e-9) : 0;
     consumerMinutes += consumers;
+    peakConsumers = Math.max(peakConsumers, consumers);
     done = Math.min(done + 60 * consumers, cumulativeAvailable);
   }
-  return consumerMinutes;
+  return { consumerMinutes, peakConsumers };
 }
 
 /** Total service time in consumer-minutes: what a fleet that is never idle would pay. */
 export function workConsumerMinutes(workload: Workload): number {
   let seconds = 0;
-  for (const s of workload.service) seconds += s;
+  for (let m = 0; m < workload.counts.length; m++) {
+    seconds += (workload.counts[m] ?? 0) * (workload.service[m] ?? 0);
+  }
   return seconds / 60;
 }

@@ -19,30 +19,25 @@ export interface RunSummary {
   lateMinutes: string;
 }
 
-export function summarise(result: RunResult, arrivals: Float64Array, targetWaitSeconds: number): RunSummary {
-  const sorted = Float64Array.from(result.waits).sort();
-  const at = (q: number): number =>
-    sorted.length === 0 ? 0 : (sorted[Math.ceil(q * sorted.length) - 1] ?? 0);
+export function summarise(result: RunResult, targetWaitSeconds: number): RunSummary {
+  const { waits } = result;
   const flapPairs = flaps(result.events);
-  const lateByMinute = new Map<number, number>();
-  let late = 0;
-  result.waits.forEach((wait, i) => {
-    if (wait <= targetWaitSeconds) return;
-    late++;
-    const minute = Math.floor((arrivals[i] ?? 0) / 60);
-    lateByMinute.set(minute, (lateByMinute.get(minute) ?? 0) + 1);
+  const lateMinutes: number[] = [];
+  result.lateByMinute.forEach((late, minute) => {
+    // Fractions of a message are the fluid run's rounding, not a late message.
+    if (late >= 0.5) lateMinutes.push(minute);
   });
   return {
-    p50: at(0.5),
-    p95: at(0.95),
-    max: sorted.length === 0 ? 0 : (sorted[sorted.length - 1] ?? 0),
+    p50: waits.quantile(0.5),
+    p95: waits.quantile(0.95),
+    max: waits.max,
     peakBacklog: result.peakBacklog,
     consumerMinutes: result.consumerMinutes,
     actions: result.events.length,
     flaps: flapPairs.length,
     flapPairs,
-    lateShare: sorted.length === 0 ? 0 : late / sorted.length,
-    lateMinutes: ranges([...lateByMinute.keys()].sort((a, b) => a - b)),
+    lateShare: waits.total > 0 ? waits.above(targetWaitSeconds) / waits.total : 0,
+    lateMinutes: ranges(lateMinutes),
   };
 }
 

@@ -5,20 +5,25 @@ import type { Trace } from "./traces.js";
 /** Epoch seconds of minute 0 of every run (2026-01-01T00:00Z), so reasons print readable clocks. */
 export const EPOCH = 1_767_225_600;
 
-/** Every message of a trace, drawn once and replayed to every policy (common random numbers). */
+/**
+ * A trace's traffic, drawn once and replayed to every policy (common random numbers). Messages are kept
+ * per minute, not one by one, so a run costs the same at 700 messages a minute as at 700,000.
+ */
 export interface Workload {
   trace: Trace;
-  /** Arrival times, seconds from the start, ascending. */
-  arrivals: Float64Array;
-  /** Seconds a consumer spends on each message. */
+  /** Messages arriving in each minute (whole numbers), spread evenly over the minute. */
+  counts: Float64Array;
+  /** The realised mean service time, in seconds, of each minute's messages. */
   service: Float64Array;
   /** Per minute: whether CloudWatch has no data point at all, or lacks one metric. */
   missing: Uint8Array;
 }
 
-/** Service times are log-normal around the minute's mean (sigma 0.5), cut at five times the mean. */
-const SERVICE_SIGMA = 0.5;
-const SERVICE_CAP = 5;
+/**
+ * Service times are log-normal around the minute's mean with sigma 0.5 (coefficient of variation 0.53):
+ * a minute of n messages has a realised mean off by about 0.53/√n of it.
+ */
+const SERVICE_CV = Math.sqrt(Math.exp(0.25) - 1);
 /** Share of minutes with no data point, and with one metric missing. */
 const MISSING_MINUTE = 0.02;
 const MISSING_METRIC = 0.01;
@@ -28,28 +33,25 @@ export const MISSING_ALL = 5;
 
 export function buildWorkload(trace: Trace, seed: number): Workload {
   const rng = new Rng(seedFor(seed, `arrivals:${trace.name}`));
-  const counts = trace.arrivals.map((mean) => (trace.exactCounts ? Math.round(mean) : rng.poisson(mean)));
-  const total = counts.reduce((sum, n) => sum + n, 0);
-  const arrivals = new Float64Array(total);
-  const service = new Float64Array(total);
-  let index = 0;
-  counts.forEach((count, minute) => {
-    const mean = trace.serviceSeconds[minute] ?? 2;
-    const times = Array.from({ length: count }, () => 60 * (minute + rng.next())).sort((a, b) => a - b);
-    for (const time of times) {
-      arrivals[index] = time;
-      service[index] = Math.min(rng.logNormal(mean, SERVICE_SIGMA), SERVICE_CAP * mean);
-      index++;
-    }
-  });
+  const minutes = trace.arrivals.length;
+  const counts = new Float64Array(minutes);
+  const service = new Float64Array(minutes);
+  for (let m = 0; m < minutes; m++) {
+    const mean = trace.arrivals[m] ?? 0;
+    const count = trace.exactCounts ? Math.round(mean) : rng.poisson(mean);
+    const meanService = trace.serviceSeconds[m] ?? 2;
+    counts[m] = count;
+    const noise = count > 0 ? (SERVICE_CV / Math.sqrt(count)) * rng.normal() : 0;
+    service[m] = meanService * Math.max(0.2, 1 + noise);
+  }
   const gaps = new Rng(seedFor(seed, `missing:${trace.name}`));
-  const missing = new Uint8Array(trace.arrivals.length + 600);
+  const missing = new Uint8Array(minutes + 600);
   for (let m = 0; m < missing.length; m++) {
     const u = gaps.next();
     if (u < MISSING_MINUTE) missing[m] = MISSING_ALL;
     else if (u < MISSING_MINUTE + MISSING_METRIC) missing[m] = 1 + Math.floor(gaps.next() * 4);
   }
-  return { trace, arrivals, service, missing };
+  return { trace, counts, service, missing };
 }
 
 /** What a policy sees at a minute boundary: CloudWatch's windows so far and the fleet it controls. */
@@ -84,169 +86,225 @@ export interface ScalingEvent {
   to: number;
 }
 
+/** Waits in one-second bins up to an hour, then one-minute bins up to two days. */
+const FINE_BINS = 3_600;
+const COARSE_BINS = 2_820;
+
+/** A histogram of message waits, weighted by messages (fractions of a message included). */
+export class WaitHistogram {
+  readonly bins = new Float64Array(FINE_BINS + COARSE_BINS + 1);
+  total = 0;
+  max = 0;
+
+  add(waitSeconds: number, messages: number): void {
+    const wait = Math.max(0, waitSeconds);
+    const bin =
+      wait < FINE_BINS
+        ? Math.floor(wait)
+        : Math.min(FINE_BINS + COARSE_BINS, FINE_BINS + Math.floor((wait - FINE_BINS) / 60));
+    this.bins[bin] = (this.bins[bin] ?? 0) + messages;
+    this.total += messages;
+    if (messages > 1e-6 && wait > this.max) this.max = wait;
+  }
+
+  /** The wait below which a share q of messages fall (upper edge of the bin holding that share). */
+  quantile(q: number): number {
+    if (this.total <= 0) return 0;
+    const wanted = q * this.total;
+    let seen = 0;
+    for (let bin = 0; bin < this.bins.length; bin++) {
+      seen += this.bins[bin] ?? 0;
+      if (seen >= wanted - 1e-9) {
+        const edge = bin < FINE_BINS ? bin + 1 : FINE_BINS + 60 * (bin - FINE_BINS + 1);
+        return Math.min(edge, this.max);
+      }
+    }
+    return this.max;
+  }
+
+  /** Messages that waited longer than `seconds`. */
+  above(seconds: number): number {
+    let sum = 0;
+    const from = seconds < FINE_BINS ? Math.ceil(seconds) : FINE_BINS + Math.ceil((seconds - FINE_BINS) / 60);
+    for (let bin = from; bin < this.bins.length; bin++) sum += this.bins[bin] ?? 0;
+    return sum;
+  }
+}
+
 export interface RunResult {
-  /** Seconds each message waited before a consumer took it (unserved ones: until the end). */
-  waits: Float64Array;
+  waits: WaitHistogram;
+  /** Messages (weight) that waited longer than the late threshold, by arrival minute. */
+  lateByMinute: Float64Array;
+  /** Messages never taken by the end of the run. */
   unserved: number;
   peakBacklog: number;
   consumerMinutes: number;
   events: ScalingEvent[];
 }
 
-interface Consumer {
-  /** When it is next free (start-up end for a consumer that has not served yet). */
-  free: number;
+/** Sub-steps per minute of the fluid run: waits are resolved to a few seconds. */
+const STEPS = 12;
+const DT = 60 / STEPS;
+
+interface Starting {
+  count: number;
   ready: number;
 }
 
 /**
- * A discrete-time run: each minute, messages are served first-in first-out by whichever consumer frees
- * up first (prefetch 1), then the minute's window is published as Amazon MQ would, then the policy
- * decides and the fleet changes at the minute boundary. New consumers take messages after the
- * start-up delay; removed ones finish the message they hold (and are paid for until then).
+ * A fluid run in five-second steps. Each minute's messages arrive evenly over it and are taken first in,
+ * first out at the rate the ready consumers allow (consumers ÷ the minute's mean service time); each
+ * step's arrivals are one cohort, so a run costs minutes × steps whatever the message rate. At each
+ * minute boundary the minute's window is published as Amazon MQ would (per-minute counts, end-of-minute
+ * gauges, queue size = waiting + one in flight per busy consumer), the policy decides, and the fleet
+ * changes. New consumers take messages after the start-up delay; removed ones finish the message they
+ * hold (half a service time on average) and are paid for until then.
  */
-export function simulate(workload: Workload, policy: Autoscaler, options: SimulationOptions): RunResult {
-  const { arrivals, service, missing, trace } = workload;
-  const total = arrivals.length;
-  const minutes = trace.arrivals.length + options.tailMinutes;
-  const waits = new Float64Array(total);
-  const heap: Consumer[] = [];
-  for (let i = 0; i < options.initialConsumers; i++) heap.push({ free: 0, ready: 0 });
+export function simulate(
+  workload: Workload,
+  policy: Autoscaler,
+  options: SimulationOptions,
+  lateAfterSeconds = Number.POSITIVE_INFINITY,
+): RunResult {
+  const { counts, service, missing, trace } = workload;
+  const traceMinutes = counts.length;
+  const minutes = traceMinutes + options.tailMinutes;
+  const remaining = new Float64Array(minutes * STEPS);
+  const lateByMinute = new Float64Array(minutes);
+  const waits = new WaitHistogram();
   const published: MetricWindow[] = [];
   const events: ScalingEvent[] = [];
   const restarts = new Set(trace.restarts);
+  let ready = Math.min(options.initialConsumers, options.maxConsumers);
+  const starting: Starting[] = [];
   let head = 0;
-  let arrived = 0;
+  let arrivedTotal = 0;
+  let servedTotal = 0;
+  let dispatchedTotal = 0;
   let consumerMinutes = 0;
   let peakBacklog = 0;
   let lastOut: number | undefined;
   let lastIn: number | undefined;
+  const lastService = service[traceMinutes - 1] ?? trace.serviceSeconds.at(-1) ?? 2;
 
   for (let minute = 0; minute < minutes; minute++) {
     const end = 60 * (minute + 1);
-    consumerMinutes += heap.length;
-    let dispatched = 0;
-    while (head < total && heap.length > 0) {
-      const arrival = arrivals[head] ?? 0;
-      if (arrival >= end) break;
-      const top = heap[0] as Consumer;
-      const start = Math.max(arrival, top.free);
-      if (start >= end) break;
-      waits[head] = start - arrival;
-      top.free = start + (service[head] ?? 0);
-      siftDown(heap, 0);
-      dispatched++;
-      head++;
+    consumerMinutes += ready + starting.reduce((sum, s) => sum + s.count, 0);
+    const perStep = minute < traceMinutes ? (counts[minute] ?? 0) / STEPS : 0;
+    const meanService = minute < traceMinutes ? (service[minute] ?? 2) : lastService;
+    let busySecondsLastStep = 0;
+    for (let step = 0; step < STEPS; step++) {
+      const k = minute * STEPS + step;
+      const t0 = k * DT;
+      remaining[k] = perStep;
+      // Consumers that become ready during the step count for the part of it they are there.
+      let available = ready;
+      for (let i = starting.length - 1; i >= 0; i--) {
+        const s = starting[i] as Starting;
+        if (s.ready <= t0) {
+          ready += s.count;
+          available += s.count;
+          starting.splice(i, 1);
+        } else if (s.ready < t0 + DT) {
+          available += (s.count * (t0 + DT - s.ready)) / DT;
+        }
+      }
+      const capacity = (available * DT) / meanService;
+      let served = 0;
+      while (head <= k && capacity - served > 1e-12) {
+        const left = remaining[head] ?? 0;
+        if (left <= 1e-12) {
+          if (head === k) break;
+          head++;
+          continue;
+        }
+        const take = Math.min(left, capacity - served);
+        const wait = (k - head - 0.5) * DT + ((served + take / 2) / capacity) * DT;
+        waits.add(wait, take);
+        if (wait > lateAfterSeconds) {
+          const arrivalMinute = Math.floor(head / STEPS);
+          lateByMinute[arrivalMinute] = (lateByMinute[arrivalMinute] ?? 0) + take;
+        }
+        remaining[head] = left - take;
+        served += take;
+        if (left - take <= 1e-12 && head < k) head++;
+      }
+      servedTotal += served;
+      if (step === STEPS - 1) busySecondsLastStep = served * meanService;
     }
-    const arrivedBefore = arrived;
-    while (arrived < total && (arrivals[arrived] ?? 0) < end) arrived++;
-    const waiting = arrived - head;
-    let inFlight = 0;
-    let connected = 0;
-    for (const consumer of heap) {
-      if (consumer.ready <= end) connected++;
-      if (consumer.free > end && consumer.free !== consumer.ready) inFlight++;
-    }
+    if (minute < traceMinutes) arrivedTotal += counts[minute] ?? 0;
+    // Whole messages dispatched so far; what is left of a cohort still waits.
+    const dispatchedBefore = dispatchedTotal;
+    dispatchedTotal = Math.min(arrivedTotal, Math.floor(servedTotal + 1e-6));
+    const waiting = arrivedTotal - dispatchedTotal;
+    const inFlight =
+      waiting > 0 ? ready : Math.min(ready, Math.round(Math.min(busySecondsLastStep / DT, ready)));
     peakBacklog = Math.max(peakBacklog, waiting);
-    const queueSize = waiting + inFlight;
 
-    let enqueueCount = arrived - arrivedBefore;
-    let dispatchCount = dispatched;
+    let enqueueCount = minute < traceMinutes ? (counts[minute] ?? 0) : 0;
+    let dispatchCount = dispatchedTotal - dispatchedBefore;
     if (restarts.has(minute)) {
       // Counters restart at zero mid-minute; the published delta is the new count less the old total.
-      enqueueCount = Math.round(enqueueCount / 2) - arrivedBefore;
-      dispatchCount = Math.round(dispatchCount / 2) - (head - dispatched);
+      enqueueCount = Math.round(enqueueCount / 2) - (arrivedTotal - enqueueCount);
+      dispatchCount = Math.round(dispatchCount / 2) - dispatchedBefore;
     }
     const gap = missing[minute] ?? 0;
     if (gap !== MISSING_ALL) {
       const window: MetricWindow = { start: EPOCH + 60 * minute };
       if (gap !== 1) window.enqueueCount = enqueueCount;
       if (gap !== 2) window.dispatchCount = dispatchCount;
-      if (gap !== 3) window.queueSize = queueSize;
-      if (gap !== 4) window.consumerCount = connected;
+      if (gap !== 3) window.queueSize = waiting + inFlight;
+      if (gap !== 4) window.consumerCount = ready;
       published.push(window);
       if (published.length > 60) published.shift();
     }
 
-    const current = heap.length;
-    const wanted = Math.max(
-      0,
-      Math.min(
-        options.maxConsumers,
-        Math.round(
-          policy.decide({
-            now: EPOCH + end,
-            windows: published,
-            fleet: { current: connected, desired: current },
-            lastScaleOutAt: lastOut,
-            lastScaleInAt: lastIn,
-          }),
-        ),
-      ),
-    );
+    const current = ready + starting.reduce((sum, s) => sum + s.count, 0);
+    const decided = policy.decide({
+      now: EPOCH + end,
+      windows: published,
+      fleet: { current: ready, desired: current },
+      lastScaleOutAt: lastOut,
+      lastScaleInAt: lastIn,
+    });
+    const wanted = Math.max(0, Math.min(options.maxConsumers, Math.round(decided)));
     if (wanted > current) {
-      for (let i = current; i < wanted; i++) {
-        heap.push({ free: end + options.startupSeconds, ready: end + options.startupSeconds });
-        siftUp(heap, heap.length - 1);
-      }
+      starting.push({ count: wanted - current, ready: end + options.startupSeconds });
       lastOut = EPOCH + end;
       events.push({ at: end, from: current, to: wanted });
     } else if (wanted < current) {
-      consumerMinutes += removeConsumers(heap, current - wanted, end);
+      // Consumers still starting go first (the latest first), then idle ones, then busy ones.
+      let toRemove = current - wanted;
+      starting.sort((a, b) => a.ready - b.ready);
+      while (toRemove > 0 && starting.length > 0) {
+        const last = starting[starting.length - 1] as Starting;
+        const take = Math.min(toRemove, last.count);
+        last.count -= take;
+        toRemove -= take;
+        if (last.count === 0) starting.pop();
+      }
+      if (toRemove > 0) {
+        const idle = ready - inFlight;
+        const busyRemoved = Math.max(0, toRemove - idle);
+        consumerMinutes += (busyRemoved * meanService) / 2 / 60;
+        ready -= toRemove;
+      }
       lastIn = EPOCH + end;
       events.push({ at: end, from: current, to: wanted });
     }
   }
   const horizon = 60 * minutes;
-  for (let i = head; i < total; i++) waits[i] = horizon - (arrivals[i] ?? 0);
-  return { waits, unserved: total - head, peakBacklog, consumerMinutes, events };
-}
-
-/**
- * Removes consumers that are still starting first, then idle ones, then the busy ones closest to done.
- * Returns the consumer-minutes the busy ones still use finishing their message.
- */
-function removeConsumers(heap: Consumer[], count: number, now: number): number {
-  const rank = (c: Consumer): number => {
-    if (c.ready > now) return -1e12 - c.ready;
-    if (c.free <= now) return -1e9 + c.free;
-    return c.free;
-  };
-  heap.sort((a, b) => rank(a) - rank(b));
-  const removed = heap.splice(0, count);
-  heap.sort((a, b) => a.free - b.free);
-  let tail = 0;
-  for (const consumer of removed) {
-    if (consumer.ready <= now && consumer.free > now) tail += (consumer.free - now) / 60;
+  let unserved = 0;
+  for (let k = head; k < remaining.length; k++) {
+    const left = remaining[k] ?? 0;
+    if (left <= 1e-12) continue;
+    const wait = horizon - (k + 0.5) * DT;
+    waits.add(wait, left);
+    unserved += left;
+    if (wait > lateAfterSeconds) {
+      const arrivalMinute = Math.floor(k / STEPS);
+      lateByMinute[arrivalMinute] = (lateByMinute[arrivalMinute] ?? 0) + left;
+    }
   }
-  return tail;
-}
-
-function siftDown(heap: Consumer[], index: number): void {
-  const n = heap.length;
-  let i = index;
-  const item = heap[i] as Consumer;
-  for (;;) {
-    const left = 2 * i + 1;
-    if (left >= n) break;
-    const right = left + 1;
-    let child = left;
-    if (right < n && (heap[right] as Consumer).free < (heap[left] as Consumer).free) child = right;
-    if ((heap[child] as Consumer).free >= item.free) break;
-    heap[i] = heap[child] as Consumer;
-    i = child;
-  }
-  heap[i] = item;
-}
-
-function siftUp(heap: Consumer[], index: number): void {
-  let i = index;
-  const item = heap[i] as Consumer;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if ((heap[parent] as Consumer).free <= item.free) break;
-    heap[i] = heap[parent] as Consumer;
-    i = parent;
-  }
-  heap[i] = item;
+  return { waits, lateByMinute, unserved, peakBacklog, consumerMinutes, events };
 }

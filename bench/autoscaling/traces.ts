@@ -12,6 +12,10 @@ export interface Trace {
   serviceSeconds: number[];
   /** Minutes in which the broker restarts, so its counters start again from zero. */
   restarts: number[];
+  /** Seconds from a scale-out to the consumer taking messages, when the trace has its own. */
+  startupSeconds?: number;
+  /** The generated family the trace comes from, if any. */
+  family?: string;
 }
 
 export const DEFAULT_SERVICE_SECONDS = 2;

@@ -2,9 +2,19 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { oracleConsumerMinutes } from "../../../bench/autoscaling/oracle.js";
+import {
+  FAMILIES,
+  FAMILY_MINUTES,
+  familyOf,
+  familyTrace,
+  isTestSeed,
+  testSeeds,
+  trainingSeeds,
+} from "../../../bench/autoscaling/families.js";
+import { oracleBound } from "../../../bench/autoscaling/oracle.js";
 import { kedaStyle, staticForPeak } from "../../../bench/autoscaling/policies.js";
 import { summarise } from "../../../bench/autoscaling/report.js";
+import { CONSUMER_CAP, runMqops, settingsFor, sizing, TAIL_MINUTES } from "../../../bench/autoscaling/run.js";
 import { type Autoscaler, buildWorkload, EPOCH, simulate } from "../../../bench/autoscaling/simulator.js";
 import { readTraceFile, type Trace, TraceFileError } from "../../../bench/autoscaling/traces.js";
 import { type MetricWindow, windowFault } from "../../../functions/autoscaling/metrics.js";
@@ -38,7 +48,7 @@ describe("oracleConsumerMinutes", () => {
     for (let trial = 0; trial < 40; trial++) {
       const workload = buildWorkload(randomTrace(next, `t${trial}`), trial);
       const target = 60 + Math.floor(next() * 300);
-      const bound = oracleConsumerMinutes(workload, target);
+      const bound = oracleBound(workload, target).consumerMinutes;
       const policies: [Autoscaler, number][] = [
         [staticForPeak(5 + Math.floor(next() * 60)), 0],
         [kedaStyle(1 + Math.floor(next() * 20), 200), 5],
@@ -46,7 +56,7 @@ describe("oracleConsumerMinutes", () => {
       for (const [policy, initial] of policies) {
         const fleet = initial || 5 + Math.floor(next() * 60);
         const result = simulate(workload, policy, options(fleet));
-        const summary = summarise(result, workload.arrivals, target);
+        const summary = summarise(result, target);
         if (summary.max > target) continue;
         checked++;
         expect(result.consumerMinutes).toBeGreaterThanOrEqual(bound);
@@ -62,7 +72,7 @@ describe("simulate", () => {
     const run = () => simulate(buildWorkload(trace, 42), kedaStyle(10, 200), options(5));
     const [a, b] = [run(), run()];
     expect(a.consumerMinutes).toBe(b.consumerMinutes);
-    expect(Array.from(a.waits)).toEqual(Array.from(b.waits));
+    expect(Array.from(a.waits.bins)).toEqual(Array.from(b.waits.bins));
   });
 });
 
@@ -103,5 +113,68 @@ describe("readTraceFile", () => {
     writeFileSync(file, "0,5\n1,-3\n");
     expect(() => readTraceFile(file)).toThrow(TraceFileError);
     expect(() => readTraceFile(file)).toThrow(/bad.csv:2/);
+  });
+});
+
+describe("familyTrace", () => {
+  it("gives the same trace for the same seed and different traces for different seeds", () => {
+    const a = familyTrace(17);
+    expect(familyTrace(17)).toEqual(a);
+    expect(familyTrace(18).arrivals).not.toEqual(a.arrivals);
+    expect(buildWorkload(a, 17).counts).toEqual(buildWorkload(familyTrace(17), 17).counts);
+  });
+
+  it("keeps the training and test seeds apart and covers every family in both", () => {
+    const training = trainingSeeds(70);
+    const test = testSeeds(210);
+    expect(training.some((s) => test.includes(s))).toBe(false);
+    expect(test.every(isTestSeed)).toBe(true);
+    expect(training.some(isTestSeed)).toBe(false);
+    for (const family of FAMILIES) {
+      expect(training.filter((s) => familyOf(s) === family).length).toBe(10);
+      expect(test.filter((s) => familyOf(s) === family).length).toBe(30);
+    }
+  });
+
+  it("draws rates within 0..1,000,000 a minute, positive service times and start-up of 10-120 s", () => {
+    for (const seed of testSeeds(140)) {
+      const trace = familyTrace(seed);
+      expect(trace.arrivals).toHaveLength(FAMILY_MINUTES);
+      expect(Math.min(...trace.arrivals)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...trace.arrivals)).toBeLessThanOrEqual(1_000_000);
+      expect(Math.min(...trace.serviceSeconds)).toBeGreaterThan(0);
+      expect(trace.startupSeconds).toBeGreaterThanOrEqual(10);
+      expect(trace.startupSeconds).toBeLessThanOrEqual(120);
+    }
+  });
+});
+
+describe("the bench at extreme rates", () => {
+  const bench = { targetWaitSeconds: 300, startupSeconds: 45 };
+  const flat = (rate: number, service: number): Trace => ({
+    name: `flat-${rate}`,
+    description: "flat",
+    arrivals: Array.from({ length: 480 }, () => rate),
+    exactCounts: false,
+    serviceSeconds: Array.from({ length: 480 }, () => service),
+    restarts: [],
+  });
+
+  it("runs 700,000 messages a minute for eight hours without a settings error", () => {
+    const workload = buildWorkload(flat(700_000, 0.5), 1);
+    const size = sizing(workload, bench);
+    expect(size.maxConsumers).toBeLessThanOrEqual(CONSUMER_CAP);
+    expect(() => settingsFor(size, bench)).not.toThrow();
+    const run = runMqops(workload, size, bench);
+    expect(run.consumerMinutes).toBeGreaterThan(0);
+  });
+
+  it("reports a trace that needs more than the settings' ceiling as capped and runs it at the cap", () => {
+    const workload = buildWorkload(flat(1_000_000, 3), 1);
+    const size = sizing(workload, bench);
+    expect(size.capped).toBe(true);
+    expect(size.maxConsumers).toBe(CONSUMER_CAP);
+    const run = runMqops(workload, size, bench);
+    expect(run.consumerMinutes).toBeLessThanOrEqual(CONSUMER_CAP * (480 + TAIL_MINUTES) + 1);
   });
 });

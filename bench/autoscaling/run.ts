@@ -1,0 +1,234 @@
+import type { ScalingDecision } from "../../functions/autoscaling/policy.js";
+import {
+  type ScalingSettings,
+  scalingSettings,
+  scalingSettingsSchema,
+} from "../../functions/autoscaling/settings.js";
+import { oracleBound, workConsumerMinutes } from "./oracle.js";
+import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
+import { type RunSummary, summarise } from "./report.js";
+import { type Autoscaler, simulate, type Workload } from "./simulator.js";
+
+/** Queue-length targets (messages per consumer) a KEDA user might pick, searched on the training set. */
+export const KEDA_TARGETS = [
+  1, 2, 3, 5, 8, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000,
+  10_000, 20_000, 50_000, 100_000,
+];
+export const TAIL_MINUTES = 30;
+const STATIC_UTILISATION = 0.9;
+/** The largest maxConsumers the settings accept: a trace needing more runs at it and is reported as capped. */
+export const CONSUMER_CAP = scalingSettingsSchema.shape.maxConsumers.unwrap().maxValue ?? 10_000;
+
+export interface BenchOptions {
+  targetWaitSeconds: number;
+  /** Start-up for traces that do not carry their own. */
+  startupSeconds: number;
+}
+
+/** What a user would know about their queue: its busiest minute's work and its mean service time. */
+export interface Sizing {
+  peakConsumers: number;
+  initialConsumers: number;
+  maxConsumers: number;
+  meanService: number;
+  startupSeconds: number;
+  oracle: number;
+  oraclePeak: number;
+  work: number;
+  /** The oracle needs more consumers in some minute than the settings allow. */
+  capped: boolean;
+}
+
+export function sizing(workload: Workload, options: BenchOptions): Sizing {
+  const { counts, service } = workload;
+  let peakWork = 0;
+  let total = 0;
+  let messages = 0;
+  for (let m = 0; m < counts.length; m++) {
+    const work = (counts[m] ?? 0) * (service[m] ?? 0);
+    peakWork = Math.max(peakWork, work);
+    total += work;
+    messages += counts[m] ?? 0;
+  }
+  const bound = oracleBound(workload, options.targetWaitSeconds);
+  const peakConsumers = Math.max(1, Math.ceil(peakWork / 60 / STATIC_UTILISATION));
+  const firstMinute = (counts[0] ?? 0) * (service[0] ?? 0);
+  const maxConsumers = Math.min(CONSUMER_CAP, Math.max(20, 3 * peakConsumers, bound.peakConsumers));
+  return {
+    peakConsumers: Math.min(peakConsumers, maxConsumers),
+    initialConsumers:
+      firstMinute > 0 ? Math.min(maxConsumers, Math.ceil(firstMinute / 60 / STATIC_UTILISATION)) : 0,
+    maxConsumers,
+    meanService: messages > 0 ? total / messages : (workload.trace.serviceSeconds[0] ?? 2),
+    startupSeconds: workload.trace.startupSeconds ?? options.startupSeconds,
+    oracle: bound.consumerMinutes,
+    oraclePeak: bound.peakConsumers,
+    work: workConsumerMinutes(workload),
+    capped: bound.peakConsumers > CONSUMER_CAP,
+  };
+}
+
+/**
+ * The mqops settings a user would write for this queue: the wait target, scale-to-zero, their measured
+ * start-up and service time (as the fallback rate), a ceiling sized for the queue within what the
+ * settings accept, and no step limit below it.
+ */
+export function settingsFor(size: Sizing, options: BenchOptions): ScalingSettings {
+  return scalingSettings({
+    minConsumers: 1,
+    maxConsumers: size.maxConsumers,
+    maxStep: size.maxConsumers,
+    targetWaitSeconds: options.targetWaitSeconds,
+    consumerStartupSeconds: size.startupSeconds,
+    fallbackMessagesPerConsumerMinute: 60 / (size.meanService || 1),
+    scaleToZero: { enabled: true },
+  });
+}
+
+export function runPolicy(
+  workload: Workload,
+  policy: Autoscaler,
+  size: Sizing,
+  options: BenchOptions,
+  initial = size.initialConsumers,
+): RunSummary {
+  const result = simulate(
+    workload,
+    policy,
+    {
+      startupSeconds: size.startupSeconds,
+      tailMinutes: TAIL_MINUTES,
+      initialConsumers: initial,
+      maxConsumers: size.maxConsumers,
+    },
+    options.targetWaitSeconds,
+  );
+  return summarise(result, options.targetWaitSeconds);
+}
+
+export function runKeda(workload: Workload, target: number, size: Sizing, options: BenchOptions): RunSummary {
+  return runPolicy(workload, kedaStyle(target, size.maxConsumers), size, options);
+}
+
+/** The per-trace hindsight KEDA target: the cheapest whose p95 meets the wait target on this trace. */
+export function hindsightKeda(
+  workload: Workload,
+  size: Sizing,
+  options: BenchOptions,
+): { target: number; run: RunSummary } {
+  let best: { target: number; run: RunSummary } | undefined;
+  for (const target of KEDA_TARGETS) {
+    const run = runKeda(workload, target, size, options);
+    if (!best) {
+      best = { target, run };
+      continue;
+    }
+    const meets = run.p95 <= options.targetWaitSeconds;
+    const bestMeets = best.run.p95 <= options.targetWaitSeconds;
+    if (
+      (meets && !bestMeets) ||
+      (meets && bestMeets && run.consumerMinutes < best.run.consumerMinutes) ||
+      (!meets && !bestMeets && run.p95 < best.run.p95)
+    ) {
+      best = { target, run };
+    }
+  }
+  if (!best) throw new Error("no KEDA target searched");
+  return best;
+}
+
+export const POLICY_NAMES = [
+  "static-for-peak",
+  "keda(training)",
+  "keda(hindsight)",
+  "step-scaling",
+  "backlog-tracking",
+  "mqops",
+] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export interface TraceResult {
+  name: string;
+  family: string;
+  description: string;
+  size: Sizing;
+  rows: Map<PolicyName, RunSummary>;
+  hindsightTarget: number;
+}
+
+export function evaluate(
+  workload: Workload,
+  kedaTarget: number,
+  options: BenchOptions,
+  log?: (decision: ScalingDecision) => void,
+): TraceResult {
+  const size = sizing(workload, options);
+  const rows = new Map<PolicyName, RunSummary>();
+  rows.set(
+    "static-for-peak",
+    runPolicy(workload, staticForPeak(size.peakConsumers), size, options, size.peakConsumers),
+  );
+  rows.set("keda(training)", runKeda(workload, kedaTarget, size, options));
+  const hindsight = hindsightKeda(workload, size, options);
+  rows.set("keda(hindsight)", hindsight.run);
+  rows.set("step-scaling", runPolicy(workload, stepScaling(size.maxConsumers), size, options));
+  rows.set(
+    "backlog-tracking",
+    runPolicy(
+      workload,
+      backlogTargetTracking(options.targetWaitSeconds / size.meanService, size.maxConsumers),
+      size,
+      options,
+    ),
+  );
+  rows.set("mqops", runMqops(workload, size, options, log));
+  return {
+    name: workload.trace.name,
+    family: workload.trace.family ?? "example",
+    description: workload.trace.description,
+    size,
+    rows,
+    hindsightTarget: hindsight.target,
+  };
+}
+
+export function runMqops(
+  workload: Workload,
+  size: Sizing,
+  options: BenchOptions,
+  log?: (decision: ScalingDecision) => void,
+): RunSummary {
+  return runPolicy(workload, mqops(settingsFor(size, options), log), size, options);
+}
+
+/**
+ * The one KEDA-style target a user would configure for all their queues: the one meeting the wait target
+ * on the most traces of the set, the cheapest among those.
+ */
+export function searchKedaTarget(
+  workloads: readonly Workload[],
+  options: BenchOptions,
+): { target: number; meeting: number; consumerMinutes: number } {
+  const sizes = workloads.map((w) => sizing(w, options));
+  let best: { target: number; meeting: number; consumerMinutes: number } | undefined;
+  for (const target of KEDA_TARGETS) {
+    let meeting = 0;
+    let consumerMinutes = 0;
+    workloads.forEach((workload, i) => {
+      const size = sizes[i];
+      if (!size) return;
+      const run = runKeda(workload, target, size, options);
+      if (run.p95 <= options.targetWaitSeconds) meeting++;
+      consumerMinutes += run.consumerMinutes;
+    });
+    if (
+      !best ||
+      meeting > best.meeting ||
+      (meeting === best.meeting && consumerMinutes < best.consumerMinutes)
+    ) {
+      best = { target, meeting, consumerMinutes };
+    }
+  }
+  if (!best) throw new Error("no KEDA target searched");
+  return best;
+}
