@@ -55,7 +55,7 @@ export const MAX_DATUMS_PER_PUBLISH = 1000;
  * A standby listens on nothing and is refused at once; these bound a broker that accepts the TCP
  * connection but does not answer (hung, or busy replaying its journal).
  */
-export const DEFAULT_TIMEOUTS: ReaderTimeouts = { connectMs: 2_000, readMs: 5_000 };
+export const DEFAULT_TIMEOUTS: ReaderTimeouts = { connectMs: 2_000, readMs: 3_000 };
 
 interface InstanceTarget {
   key: string;
@@ -127,6 +127,7 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
   let collectedBefore = false;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
+  let busy = false;
   let timer: NodeJS.Timeout | undefined;
 
   function readerFor(instance: InstanceTarget): InstanceStatisticsReader {
@@ -200,7 +201,15 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
 
   /** Collections run one after another: each counts from the readings the previous one left. */
   function enqueue(periodStart: number): Promise<void> {
-    const next = running.then(() => (stopped ? undefined : collect(periodStart)));
+    const next = running.then(async () => {
+      if (stopped) return;
+      busy = true;
+      try {
+        await collect(periodStart);
+      } finally {
+        busy = false;
+      }
+    });
     running = next.catch(() => undefined);
     return next;
   }
@@ -211,9 +220,15 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
     timer = setTimeout(
       () => {
         timer = undefined;
-        enqueue(boundary - periodSeconds * 1000).catch((error: unknown) =>
-          log(`metrics: collection failed: ${(error as Error).message}`),
-        );
+        if (busy) {
+          // The previous collection still waits on a slow broker: queueing more would only fall
+          // further behind. This period's counts go to the next collection.
+          log("metrics: collection skipped, the previous one is still running");
+        } else {
+          enqueue(boundary - periodSeconds * 1000).catch((error: unknown) =>
+            log(`metrics: collection failed: ${(error as Error).message}`),
+          );
+        }
         schedule();
       },
       Math.max(0, boundary - now()),

@@ -144,10 +144,28 @@ export class InstanceStatisticsReader {
 
   /**
    * The broker's and every queue's statistics, or `StatisticsUnavailableError` (refused, as a
-   * standby is; closed; too slow). After a failure the connection is dropped and the next read opens
-   * a new one.
+   * standby is; closed; too slow). A connection kept from an earlier period may have died with its
+   * broker without the collector noticing yet (a restart between two periods): a read on it that
+   * fails is tried once more on a new connection. After a failure the connection is dropped and the
+   * next read opens a new one.
    */
   async read(): Promise<InstanceStatistics> {
+    const reused = this.session !== undefined && !this.session.closed;
+    try {
+      return await this.readOnce();
+    } catch (error) {
+      this.close();
+      if (!reused) throw error;
+    }
+    try {
+      return await this.readOnce();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  private async readOnce(): Promise<InstanceStatistics> {
     try {
       const session = await this.openSession();
       const [brokerMaps, queueMaps] = await withTimeout(
@@ -165,7 +183,6 @@ export class InstanceStatisticsReader {
         .filter((queue) => !isInternalQueue(queue.queue, REPLY_QUEUE));
       return { broker, queues };
     } catch (error) {
-      this.close();
       throw error instanceof StatisticsUnavailableError
         ? error
         : new StatisticsUnavailableError((error as Error).message, { cause: error });
