@@ -69,7 +69,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const rawPath = (message.url ?? "/").split("?")[0] ?? "/";
     const headers = headersOf(message);
     const service = byName.get(signatureScope(headers)?.service ?? "");
-    const protocol = service?.protocol ?? "json";
+    const protocol =
+      service?.protocolOf?.({ method: message.method ?? "GET", headers }) ?? service?.protocol ?? "json";
+    const format = service?.errorFormat;
     let request: AwsRequest | undefined;
     try {
       const body = await readBody(message);
@@ -97,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       write(response, await service.handle(request), requestId);
     } catch (error) {
       if (error instanceof AwsServiceError) {
-        write(response, errorResponse(protocol, error, requestId), requestId);
+        write(response, errorResponse(protocol, error, requestId, format), requestId);
         return;
       }
       if (request !== undefined) options.onInternalError?.(error, request);
@@ -106,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         "The request processing has failed because of an unknown error.",
         500,
       );
-      write(response, errorResponse(protocol, internal, requestId), requestId);
+      write(response, errorResponse(protocol, internal, requestId, format), requestId);
     }
   });
 

@@ -27,11 +27,29 @@ export interface AwsResponse {
 /** How a service's requests and errors are encoded on the wire. */
 export type WireProtocol = "rest-json" | "json" | "query";
 
+export interface ErrorFormat {
+  /** The XML namespace of the service's Query `<ErrorResponse>` (SNS's when absent). */
+  xmlNamespace?: string;
+  /**
+   * A JSON service with Smithy's `awsQueryCompatible` trait (CloudWatch): JSON errors carry
+   * `x-amzn-query-error: <Query code>;Sender|Receiver`, and `__type` is the error shape's name,
+   * which this maps from the Query code (the code itself when absent from the map).
+   */
+  queryCompatible?: { shapeNameOf(code: string): string };
+}
+
 export interface LocalService {
   /** The SigV4 signing name this service answers to. */
   signingName: string;
   /** Decides the shape of errors the server writes for it (signature failures, crashes). */
   protocol: WireProtocol;
+  /**
+   * For a service that speaks more than one protocol on its signing name (CloudWatch: AWS JSON 1.0
+   * and Query), the protocol of this request; `protocol` when absent.
+   */
+  protocolOf?(request: { method: string; headers: Record<string, string> }): WireProtocol;
+  /** How its errors are written beyond the protocol (Query namespace, awsQueryCompatible JSON). */
+  errorFormat?: ErrorFormat;
   handle(request: AwsRequest): Promise<AwsResponse>;
   /** Stops whatever the service started (processes, timers); called once on shutdown. */
   close?(): Promise<void>;
