@@ -5,6 +5,7 @@ import type {
   StandardUnit,
   StateValue,
 } from "@aws-sdk/client-cloudwatch";
+import type { AwsRequest } from "../../server/service.js";
 
 /** The four static-threshold operators; the anomaly-band ones are refused (see validation.ts). */
 export type StaticComparisonOperator =
@@ -88,3 +89,13 @@ export interface MetricSource {
   /** Calls `listener` whenever data arrives for a metric; returns the unsubscribe function. */
   onData(listener: (namespace: string, metricName: string, dimensions: Dimension[]) => void): () => void;
 }
+
+/**
+ * An operation of the CloudWatch service: input normalised by the wire layer (members PascalCase,
+ * numbers, Dates, arrays), output in the same shape. Structurally the same as
+ * local/cloudwatch/wire/operation.ts's type.
+ */
+export type CloudWatchOperation = (
+  input: Record<string, unknown>,
+  request: AwsRequest,
+) => Promise<unknown> | unknown;
