@@ -1,4 +1,6 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { MqClient } from "@aws-sdk/client-mq";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -12,6 +14,8 @@ export const mq = tracer.captureAWSv3Client(new MqClient({}));
 export const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 export const secrets = tracer.captureAWSv3Client(new SecretsManagerClient({}));
 export const sns = tracer.captureAWSv3Client(new SNSClient({}));
+export const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient({}));
+export const ecs = tracer.captureAWSv3Client(new ECSClient({}));
 export const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });

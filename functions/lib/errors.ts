@@ -81,6 +81,38 @@ export class TransientAwsError extends Error {
   }
 }
 
+/** No autoscaling registration for the queue (or for the alarm that started the workflow). */
+export class RegistrationNotFoundError extends Error {
+  constructor(what: string, options?: ErrorOptions) {
+    super(`No autoscaling registration for ${what}`, options);
+    this.name = "RegistrationNotFoundError";
+  }
+}
+
+/** The registered ECS service is gone (deleted, draining or inactive) or its cluster is. */
+export class ServiceNotFoundError extends Error {
+  constructor(cluster: string, service: string, options?: ErrorOptions) {
+    super(`ECS service ${service} in cluster ${cluster} does not exist or is not active`, options);
+    this.name = "ServiceNotFoundError";
+  }
+}
+
+/** Another execution holds the queue's decision lease: it decides, this one steps aside. */
+export class DecisionInProgressError extends Error {
+  constructor(registrationId: string, holder: string, options?: ErrorOptions) {
+    super(`Autoscaling ${registrationId} is being decided by ${holder}`, options);
+    this.name = "DecisionInProgressError";
+  }
+}
+
+/** This execution lost the queue's lease (or another decision was applied) before it could apply. */
+export class DecisionSupersededError extends Error {
+  constructor(registrationId: string, options?: ErrorOptions) {
+    super(`Autoscaling ${registrationId}: another decision was applied first`, options);
+    this.name = "DecisionSupersededError";
+  }
+}
+
 /** Error names the workflows refer to; a single source so a rename breaks the build, not production. */
 export const ERRORS = {
   RequestValidation: "RequestValidationError",
@@ -90,4 +122,10 @@ export const ERRORS = {
   EndpointVerification: "EndpointVerificationError",
   Throttled: "ThrottledError",
   TransientAws: "TransientAwsError",
+  RegistrationNotFound: "RegistrationNotFoundError",
+  ServiceNotFound: "ServiceNotFoundError",
+  DecisionInProgress: "DecisionInProgressError",
+  DecisionSuperseded: "DecisionSupersededError",
+  /** The autoscaling workflow's Fail for any other error (the error itself is recorded). */
+  AutoscalingFailed: "AutoscalingFailedError",
 } as const;

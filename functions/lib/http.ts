@@ -13,6 +13,8 @@ const STATUS_BY_ERROR: Record<string, number> = {
   RequestValidationError: 400,
   BrokerNotFoundError: 404,
   ExecutionNotFoundError: 404,
+  RegistrationNotFoundError: 404,
+  ServiceNotFoundError: 404,
   IdempotencyConflictError: 409,
   ResourceConflictError: 409,
   ThrottledError: 503,

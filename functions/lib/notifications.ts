@@ -1,6 +1,6 @@
 /** The message mqops publishes to its notifications topic (SNS), one shape for every event type. */
 export interface Notification {
-  type: "BrokerProvisioned" | "BrokerProvisioningFailed";
+  type: "BrokerProvisioned" | "BrokerProvisioningFailed" | "QueueScaled";
   brokerName: string;
   detail: Record<string, unknown>;
 }
