@@ -10,6 +10,7 @@ import {
   validationException,
 } from "./errors.js";
 import { type CompiledPattern, compilePattern, InvalidEventPatternError } from "./pattern/compile.js";
+import { checkRuleSchedule } from "./scheduled-rules.js";
 import { type InputTransformer, parseJsonPath, unknownPlaceholders } from "./target-input.js";
 
 export interface Target {
@@ -97,6 +98,10 @@ export class Rules {
     return this.state.rules;
   }
 
+  find(name: string): Rule | undefined {
+    return this.state.rules.find((candidate) => candidate.Name === name);
+  }
+
   get(name: string): Rule {
     const rule = this.state.rules.find((candidate) => candidate.Name === name);
     if (rule === undefined) throw ruleNotFound(name);
@@ -120,6 +125,7 @@ export class Rules {
       throw validationException("Parameter(s) EventPattern or ScheduleExpression must be specified.");
     }
     const compiled = input.EventPattern === undefined ? undefined : compileOrThrow(input.EventPattern);
+    if (input.ScheduleExpression !== undefined) checkRuleSchedule(input.ScheduleExpression);
     const state = (input.State ?? "ENABLED") as RuleState;
     if (!STATES.has(state)) {
       throw constraint(

@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { jsonService } from "../server/json-service.js";
-import type { LocalService } from "../server/service.js";
+import { LOCAL_ACCOUNT, type LocalService } from "../server/service.js";
 import {
   Deliveries,
   type DeliveryOutcome,
@@ -12,12 +13,14 @@ import {
 import {
   type EventBridgeEvent,
   eventFromEntry,
+  eventTime,
   type PutEventsEntry,
   REQUIRED_EVENT_FIELDS,
 } from "./entries.js";
 import { constraint, validationException } from "./errors.js";
 import { matchesPattern } from "./pattern/match.js";
 import { checkBus, checkRuleName, compileOrThrow, type Rule, Rules, type Target } from "./rules.js";
+import { ScheduledRules } from "./scheduled-rules.js";
 import { targetInput } from "./target-input.js";
 
 export type { EventBridgeEvent } from "./entries.js";
@@ -109,15 +112,40 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     }
   };
 
+  const append = (event: EventBridgeEvent) =>
+    appendFileSync(log, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+
   const route = (event: EventBridgeEvent) => {
     const ingestedAt = now();
-    appendFileSync(log, `${JSON.stringify(event)}\n`, { mode: 0o600 });
+    append(event);
     for (const rule of rules.list()) {
       const pattern = rules.pattern(rule.Name);
       if (rule.State === "DISABLED" || pattern === undefined) continue;
       if (matchesPattern(pattern, event)) sendToTargets(rule, event, ingestedAt);
     }
   };
+
+  // A scheduled rule's event goes to that rule's targets only, as EventBridge sends it.
+  const scheduled = new ScheduledRules({ now, setTimer: options.setTimer ?? realTimer }, (name, at) => {
+    const rule = rules.find(name);
+    if (rule === undefined || rule.State === "DISABLED") return;
+    const event: EventBridgeEvent = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": "Scheduled Event",
+      source: "aws.events",
+      account: LOCAL_ACCOUNT,
+      time: eventTime(at),
+      region: options.region,
+      resources: [rule.Arn],
+      detail: {},
+    };
+    append(event);
+    sendToTargets(rule, event, at);
+    scheduled.sync(name, rule, at);
+  });
+  for (const rule of rules.list()) scheduled.sync(rule.Name, rule);
+  const resync = (name: string) => scheduled.sync(name, rules.find(name));
 
   const ruleName = (input: Record<string, unknown>, member: "Name" | "Rule") => {
     checkBus(input.EventBusName);
@@ -138,6 +166,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
           Description: str(input.Description),
           RoleArn: str(input.RoleArn),
         });
+        resync(rule.Name);
         return { RuleArn: rule.Arn };
       },
       DescribeRule(input) {
@@ -155,17 +184,23 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
         return { Rules: items.map(describe), NextToken: nextToken };
       },
       DeleteRule(input) {
-        rules.delete(ruleName(input, "Name"));
+        const name = ruleName(input, "Name");
+        rules.delete(name);
+        resync(name);
         deliveries.get(str(input.Name) ?? "")?.close();
         deliveries.delete(str(input.Name) ?? "");
         return {};
       },
       EnableRule(input) {
-        rules.setState(ruleName(input, "Name"), "ENABLED");
+        const name = ruleName(input, "Name");
+        rules.setState(name, "ENABLED");
+        resync(name);
         return {};
       },
       DisableRule(input) {
-        rules.setState(ruleName(input, "Name"), "DISABLED");
+        const name = ruleName(input, "Name");
+        rules.setState(name, "DISABLED");
+        resync(name);
         return {};
       },
       PutTargets(input) {
@@ -230,6 +265,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       route(event);
     },
     async close() {
+      scheduled.close();
       for (const forRule of deliveries.values()) forRule.close();
       deliveries.clear();
     },

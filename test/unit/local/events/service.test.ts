@@ -206,6 +206,56 @@ describe("rules", () => {
   });
 });
 
+describe("scheduled rules", () => {
+  it("sends EventBridge's Scheduled Event to the rule's targets every period", async () => {
+    await client.send(new PutRuleCommand({ Name: "tick", ScheduleExpression: "rate(5 minutes)" }));
+    await client.send(
+      new PutTargetsCommand({ Rule: "tick", Targets: [{ Id: "w", Arn: MACHINE, RoleArn: ROLE }] }),
+    );
+    await time.advance(5 * 60_000 - 1);
+    expect(targets.calls).toHaveLength(0);
+    await time.advance(1);
+    expect(targets.calls).toHaveLength(1);
+    expect(JSON.parse(targets.calls[0]?.input ?? "")).toMatchObject({
+      version: "0",
+      "detail-type": "Scheduled Event",
+      source: "aws.events",
+      account: "000000000000",
+      time: "2026-11-30T12:05:00Z",
+      region: "us-east-1",
+      resources: ["arn:aws:events:us-east-1:000000000000:rule/tick"],
+      detail: {},
+    });
+    await time.advance(10 * 60_000);
+    expect(targets.calls).toHaveLength(3);
+    await client.send(new DisableRuleCommand({ Name: "tick" }));
+    await time.advance(60 * 60_000);
+    expect(targets.calls).toHaveLength(3);
+  });
+
+  it("fires a cron rule at its UTC times", async () => {
+    await client.send(new PutRuleCommand({ Name: "daily", ScheduleExpression: "cron(0 13 * * ? *)" }));
+    await client.send(
+      new PutTargetsCommand({ Rule: "daily", Targets: [{ Id: "w", Arn: MACHINE, RoleArn: ROLE }] }),
+    );
+    await time.advance(60 * 60_000 - 1);
+    expect(targets.calls).toHaveLength(0);
+    await time.advance(1);
+    expect(targets.calls).toHaveLength(1);
+  });
+
+  it("refuses a schedule expression EventBridge would refuse", async () => {
+    for (const expression of ["rate(1 minutes)", "cron(0 10 * * *)", "at(2026-12-01T00:00:00)"]) {
+      await expect(
+        client.send(new PutRuleCommand({ Name: "bad", ScheduleExpression: expression })),
+      ).rejects.toMatchObject({
+        name: "ValidationException",
+        message: "Parameter ScheduleExpression is not valid.",
+      });
+    }
+  });
+});
+
 describe("PutEvents", () => {
   it("starts the target with each matching event and appends every event to events.jsonl", async () => {
     await ruleWithTarget();
