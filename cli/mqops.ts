@@ -15,6 +15,9 @@ const USAGE = `usage:
                        [--client-token T] [--no-wait] [--json]
   mqops brokers list|get <id>|delete <id> [--json]
   mqops executions list [--status S] [--limit N] | get <id> [--json]
+  mqops consume --broker ID --queue Q [--service-ms 200] [--prefetch 1] [--user name:password]
+  mqops load --broker ID --queue Q --rate 50/s --for 10m [--shape steady|ramp|square|trace FILE.csv]
+             [--user name:password]   (broker credentials also from MQ_USERNAME / MQ_PASSWORD)
 environment: MQOPS_DATA_DIR (.mqops), MQOPS_PORT (4566), MQOPS_REGION (us-east-1),
              MQOPS_ACCESS_KEY_ID / MQOPS_SECRET_ACCESS_KEY (generated into the data directory when unset)`;
 
@@ -41,6 +44,14 @@ async function main(argv: string[]): Promise<void> {
       return brokersCommand(rest);
     case "executions":
       return executionsCommand(rest);
+    case "consume": {
+      const { consumeCommand } = await import("./consume.js");
+      return consumeCommand(rest);
+    }
+    case "load": {
+      const { loadCommand } = await import("./load.js");
+      return loadCommand(rest);
+    }
     case "help":
     case "--help":
     case "-h":
