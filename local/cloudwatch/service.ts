@@ -11,8 +11,13 @@ export interface CloudWatchServiceOptions {
   region: string;
   /** The clock (epoch milliseconds); tests move it. */
   now?: () => number;
-  /** More operations by name (the alarm operations of local/cloudwatch/alarms). */
-  extraOperations?: Record<string, CloudWatchOperation>;
+  /**
+   * More operations by name (the alarm operations of local/cloudwatch/alarms), or a function that
+   * makes them from the service's metric store (alarms read it and listen to it).
+   */
+  extraOperations?:
+    | Record<string, CloudWatchOperation>
+    | ((metrics: MetricStore) => Record<string, CloudWatchOperation>);
 }
 
 /**
@@ -28,7 +33,9 @@ export function createCloudWatchService(
   const metrics = new MetricStore({ dataDir: options.dataDir, now });
   const operations: Record<string, CloudWatchOperation> = {
     ...metricOperations(metrics),
-    ...options.extraOperations,
+    ...(typeof options.extraOperations === "function"
+      ? options.extraOperations(metrics)
+      : options.extraOperations),
   };
   return {
     signingName: "monitoring",

@@ -3,9 +3,11 @@ import { appendFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
- * One line of the metrics journal: a metric (namespace, name, dimensions), its unit, when data was
- * last put, and optionally one bucket increment (`t` time, `c` count, `s` sum, `n` min, `x` max, `r`
- * raw values). Replaying the lines in order rebuilds the store.
+ * One line of the metrics journal: a metric (namespace, name, dimensions), its unit and when data was
+ * last put, with either one bucket increment as PutMetricData appends it (`t` time, `c` count, `s`
+ * sum, `n` min, `x` max, `r` raw values) or, in a snapshot, the whole series as columns (`T`, `C`,
+ * `S`, `N`, `X`, and `R` the raw values of the buckets that have them, by index). Replaying the lines
+ * in order rebuilds the store.
  */
 export interface JournalRecord {
   m: [string, string, [string, string][]];
@@ -17,6 +19,12 @@ export interface JournalRecord {
   n?: number;
   x?: number;
   r?: number[] | null;
+  T?: number[];
+  C?: number[];
+  S?: number[];
+  N?: number[];
+  X?: number[];
+  R?: [number, number[] | null][];
 }
 
 /** Rewrite the journal from a snapshot once this much was appended since the last one. */

@@ -129,19 +129,28 @@ export class Series {
     return this.times.length;
   }
 
-  /** Every bucket as an increment that recreates it (for the journal's compaction). */
-  *increments(): Generator<BucketIncrement> {
-    for (const bucket of this.range(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)) {
-      const increment: BucketIncrement = {
-        time: bucket.time,
-        count: bucket.count,
-        sum: bucket.sum,
-        min: bucket.min,
-        max: bucket.max,
-      };
-      if (bucket.count !== 1 || bucket.raw === null) increment.raw = bucket.raw;
-      yield increment;
-    }
+  /** The buckets as columns, with the raw values of the buckets that need them by index (snapshots). */
+  columns(): {
+    times: number[];
+    counts: number[];
+    sums: number[];
+    mins: number[];
+    maxs: number[];
+    raw: [number, number[] | null][];
+  } {
+    const raw: [number, number[] | null][] = [];
+    this.times.forEach((time, index) => {
+      const values = this.raw.get(time);
+      if (values !== undefined) raw.push([index, values]);
+    });
+    return {
+      times: [...this.times],
+      counts: [...this.counts],
+      sums: [...this.sums],
+      mins: [...this.mins],
+      maxs: [...this.maxs],
+      raw,
+    };
   }
 }
 

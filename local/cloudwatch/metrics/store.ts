@@ -308,6 +308,21 @@ export class MetricStore implements PeriodSource {
       line.p,
     );
     const series = this.series(record, line.u);
+    if (line.T !== undefined) {
+      const raw = new Map(line.R ?? []);
+      line.T.forEach((time, index) => {
+        const values = raw.get(index);
+        series.add({
+          time,
+          count: line.C?.[index] ?? 0,
+          sum: line.S?.[index] ?? 0,
+          min: line.N?.[index] ?? 0,
+          max: line.X?.[index] ?? 0,
+          ...(values === undefined ? {} : { raw: values }),
+        });
+      });
+      return;
+    }
     if (line.t === undefined || line.c === undefined) return;
     series.add({
       time: line.t,
@@ -328,20 +343,18 @@ export class MetricStore implements PeriodSource {
           yield { ...identity, u: unit, p: record.lastPut };
           continue;
         }
-        for (const increment of series.increments()) {
-          const { time, count, sum, min, max, raw } = increment;
-          yield {
-            ...identity,
-            u: unit,
-            p: record.lastPut,
-            t: time,
-            c: count,
-            s: sum,
-            n: min,
-            x: max,
-            ...(raw === undefined ? {} : { r: raw }),
-          };
-        }
+        const { times, counts, sums, mins, maxs, raw } = series.columns();
+        yield {
+          ...identity,
+          u: unit,
+          p: record.lastPut,
+          T: times,
+          C: counts,
+          S: sums,
+          N: mins,
+          X: maxs,
+          R: raw,
+        };
       }
     }
   }

@@ -1,3 +1,5 @@
+import { appendFileSync } from "node:fs";
+import path from "node:path";
 import {
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
@@ -331,5 +333,25 @@ describe("durability", () => {
     expect((await query()).MetricDataResults?.[0]).toMatchObject({ Timestamps: [at(1)], Values: [9] });
     const { Metrics } = await cw.client.send(new ListMetricsCommand({ Namespace: "App" }));
     expect(Metrics).toHaveLength(1);
+  });
+
+  it("replays appended data after a snapshot, and ignores a line torn by a crash", async () => {
+    await put("App", [{ MetricName: "A", Value: 1, Timestamp: at(0) }]);
+    await cw.restart();
+    await put("App", [{ MetricName: "A", Values: [2, 3], Counts: [1, 2], Timestamp: at(0, 30) }]);
+    await cw.service.close();
+    appendFileSync(path.join(cw.dataDir, "cloudwatch-metrics.jsonl"), '{"m":["App","A",[]],"u":"No');
+    await cw.restart();
+    const { Datapoints } = await cw.client.send(
+      new GetMetricStatisticsCommand({
+        Namespace: "App",
+        MetricName: "A",
+        StartTime: at(0),
+        EndTime: at(1),
+        Period: 60,
+        Statistics: ["SampleCount", "Sum"],
+      }),
+    );
+    expect(Datapoints).toEqual([{ Timestamp: at(0), SampleCount: 4, Sum: 9, Unit: "None" }]);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { CloudWatchClient, ListMetricsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -105,25 +108,31 @@ describe("the AWS JSON 1.0 protocol", () => {
 
   it("serves operations plugged in with extraOperations, with Date in and out", async () => {
     const seen: unknown[] = [];
+    let store: unknown;
+    const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-cloudwatch-extra-"));
     const service = createCloudWatchService({
-      dataDir: cw.dataDir,
+      dataDir,
       region: "us-east-1",
-      extraOperations: {
-        DescribeAlarmHistory: (input) => {
-          seen.push(input);
-          return {
-            AlarmHistoryItems: [
-              {
-                AlarmName: "a",
-                Timestamp: new Date("2026-11-30T12:00:00Z"),
-                HistoryItemType: "StateUpdate",
-                HistorySummary: "s",
-              },
-            ],
-          };
-        },
+      extraOperations: (metrics) => {
+        store = metrics;
+        return {
+          DescribeAlarmHistory: (input) => {
+            seen.push(input);
+            return {
+              AlarmHistoryItems: [
+                {
+                  AlarmName: "a",
+                  Timestamp: new Date("2026-11-30T12:00:00Z"),
+                  HistoryItemType: "StateUpdate",
+                  HistorySummary: "s",
+                },
+              ],
+            };
+          },
+        };
       },
     });
+    expect(store).toBe(service.metrics);
     const request = {
       method: "POST",
       path: "/",
@@ -136,6 +145,7 @@ describe("the AWS JSON 1.0 protocol", () => {
     };
     const response = await service.handle(request);
     await service.close();
+    rmSync(dataDir, { recursive: true, force: true });
     expect(seen).toEqual([{ AlarmName: "a", StartDate: new Date(1796040000 * 1000), MaxRecords: 5 }]);
     expect(JSON.parse(String(response.body))).toEqual({
       AlarmHistoryItems: [
