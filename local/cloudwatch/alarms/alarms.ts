@@ -43,7 +43,12 @@ import { validatePutMetricAlarm } from "./validation.js";
 export interface AlarmsOptions {
   dataDir: string;
   region: string;
-  metrics: MetricSource;
+  /**
+   * The metric store, or a function that returns it: the CloudWatch service creates its store and takes
+   * the alarm operations at once, so the store may not exist yet when the alarms are created. The
+   * function is called once, on the next turn of the event loop or at the first evaluation.
+   */
+  metrics: MetricSource | (() => MetricSource);
   /** Epoch milliseconds; Date.now by default (tests pass their own clock). */
   now?: () => number;
   /** Puts the "CloudWatch Alarm State Change" event on the local event bus. */
@@ -148,7 +153,7 @@ export function createAlarms(options: AlarmsOptions): Alarms {
     const at = now();
     const outcome = evaluateAlarm({
       rule: alarmRule(alarm),
-      datapoints: readEvaluationRange(options.metrics, alarm, at),
+      datapoints: readEvaluationRange(metricSource(), alarm, at),
       current: alarm.state.value,
       queryDate: at,
     });
@@ -161,9 +166,25 @@ export function createAlarms(options: AlarmsOptions): Alarms {
     });
   }
 
-  const unsubscribe = options.metrics.onData((namespace, metricName, dimensions) => {
-    for (const name of byMetric.get(metricKey(namespace, metricName, dimensions)) ?? []) void schedule(name);
-  });
+  let source: MetricSource | undefined;
+  let unsubscribe = () => {};
+  function metricSource(): MetricSource {
+    if (source === undefined) {
+      source = typeof options.metrics === "function" ? options.metrics() : options.metrics;
+      unsubscribe = source.onData((namespace, metricName, dimensions) => {
+        for (const name of byMetric.get(metricKey(namespace, metricName, dimensions)) ?? [])
+          void schedule(name);
+      });
+    }
+    return source;
+  }
+  if (typeof options.metrics === "function") {
+    setImmediate(() => {
+      if (!closed) metricSource();
+    });
+  } else {
+    metricSource();
+  }
 
   /* ---------- transitions ---------- */
 

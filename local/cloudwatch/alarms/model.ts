@@ -5,7 +5,6 @@ import type {
   StandardUnit,
   StateValue,
 } from "@aws-sdk/client-cloudwatch";
-import type { AwsRequest } from "../../server/service.js";
 
 /** The four static-threshold operators; the anomaly-band ones are refused (see validation.ts). */
 export type StaticComparisonOperator =
@@ -90,12 +89,4 @@ export interface MetricSource {
   onData(listener: (namespace: string, metricName: string, dimensions: Dimension[]) => void): () => void;
 }
 
-/**
- * An operation of the CloudWatch service: input normalised by the wire layer (members PascalCase,
- * numbers, Dates, arrays), output in the same shape. Structurally the same as
- * local/cloudwatch/wire/operation.ts's type.
- */
-export type CloudWatchOperation = (
-  input: Record<string, unknown>,
-  request: AwsRequest,
-) => Promise<unknown> | unknown;
+export type { CloudWatchOperation } from "../wire/operation.js";
