@@ -43,6 +43,15 @@ export type EventsService = LocalService & {
   close(): Promise<void>;
 };
 
+/** PutEvents' limit on a request's entries, counted as EventBridge documents (UTF-8 bytes, 14 for a Time). */
+const MAX_PUT_EVENTS_BYTES = 256 * 1024;
+const entrySize = (entry: PutEventsEntry) =>
+  (entry.Time === undefined ? 0 : 14) +
+  [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])].reduce(
+    (total, part) => total + (typeof part === "string" ? Buffer.byteLength(part, "utf8") : 0),
+    0,
+  );
+
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 /** `NextToken` is the index of the next item; `Limit` 1-100, 100 by default (ListRules). */
@@ -217,6 +226,17 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
         const { items, nextToken } = page(rule.Targets, input);
         return { Targets: items, NextToken: nextToken };
       },
+      ListRuleNamesByTarget(input) {
+        checkBus(input.EventBusName);
+        const arn = str(input.TargetArn);
+        const names = rules
+          .list()
+          .filter((rule) => rule.Targets.some((target) => target.Arn === arn))
+          .map((rule) => rule.Name)
+          .sort();
+        const { items, nextToken } = page(names, input);
+        return { RuleNames: items, NextToken: nextToken };
+      },
       RemoveTargets(input) {
         const ids = Array.isArray(input.Ids) ? input.Ids.filter((id) => typeof id === "string") : [];
         rules.removeTargets(ruleName(input, "Rule"), ids);
@@ -232,6 +252,9 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
               ? "Member must have length greater than or equal to 1"
               : "Member must have length less than or equal to 10",
           );
+        }
+        if (entries.reduce((total, entry) => total + entrySize(entry), 0) > MAX_PUT_EVENTS_BYTES) {
+          throw validationException("Total size of the entries in the request is over the limit.");
         }
         const results = entries.map((entry) => {
           checkBus(entry.EventBusName);

@@ -7,6 +7,7 @@ import {
   DisableRuleCommand,
   EnableRuleCommand,
   EventBridgeClient,
+  ListRuleNamesByTargetCommand,
   ListRulesCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
@@ -150,6 +151,8 @@ describe("rules", () => {
     });
     const listed = await client.send(new ListTargetsByRuleCommand({ Rule: "scale-out" }));
     expect(listed.Targets).toEqual([{ Id: "workflow", Arn: MACHINE, RoleArn: ROLE }]);
+    const byTarget = await client.send(new ListRuleNamesByTargetCommand({ TargetArn: MACHINE }));
+    expect(byTarget.RuleNames).toEqual(["scale-out"]);
     await client.send(new RemoveTargetsCommand({ Rule: "scale-out", Ids: ["workflow"] }));
     await client.send(new DeleteRuleCommand({ Name: "scale-out" }));
     expect((await client.send(new ListRulesCommand({}))).Rules).toEqual([]);
@@ -321,6 +324,20 @@ describe("PutEvents", () => {
     expect(result.Entries?.[4]?.EventId).toBeTypeOf("string");
     await expect(client.send(new PutEventsCommand({ Entries: [] }))).rejects.toMatchObject({
       name: "ValidationException",
+    });
+    const big = JSON.stringify({ data: "x".repeat(200 * 1024) });
+    await expect(
+      client.send(
+        new PutEventsCommand({
+          Entries: [
+            { Source: "s", DetailType: "x", Detail: big },
+            { Source: "s", DetailType: "x", Detail: big },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: "ValidationException",
+      message: "Total size of the entries in the request is over the limit.",
     });
   });
 
