@@ -99,6 +99,7 @@ export class Deliveries {
     const report = (outcome: DeliveryOutcome) =>
       this.options.onOutcome?.({ ...outcome, stateMachineArn: request.stateMachineArn });
 
+    // Attempt n failing leads to retry n (attempt n + 1), if the policy and the event's age allow it.
     const attempt = async (number: number) => {
       if (this.closed) return;
       try {
@@ -108,10 +109,9 @@ export class Deliveries {
         });
         report({ attempts: number, executionArn });
       } catch (error) {
-        const retry = number; // retries made so far + 1 is the next retry's number
-        const delay = retryDelayMs(retry);
+        const delay = retryDelayMs(number);
         const tooOld = this.options.now() + delay - born > maxAgeMs;
-        if (this.closed || !isRetryable(error) || retry > maxRetries || tooOld) {
+        if (this.closed || !isRetryable(error) || number > maxRetries || tooOld) {
           report({ attempts: number, error });
           return;
         }
