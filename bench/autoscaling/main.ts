@@ -1,5 +1,13 @@
 import { parseArgs } from "node:util";
-import { FAMILIES, familyOf, familyTrace, TEST_SEED_BASE, testSeeds, trainingSeeds } from "./families.js";
+import {
+  FAMILIES,
+  FAMILY_MINUTES,
+  familyOf,
+  familyTrace,
+  TEST_SEED_BASE,
+  testSeeds,
+  trainingSeeds,
+} from "./families.js";
 import { describeEvent, type RunSummary, seconds, table } from "./report.js";
 import {
   type BenchOptions,
@@ -29,6 +37,7 @@ const USAGE = `Usage: npm run bench:autoscaling -- [--full] [--test N] [--traini
   --seed N             seed of the noise draws of the examples and CSV traces (default 1)
   --startup S          start-up of the examples and CSV traces, in seconds (default 45)
   --service-seconds S  mean service time for CSV rows without a third column (default ${DEFAULT_SERVICE_SECONDS})
+  --per-trace          one line per reported trace: mqops against the oracle and keda(hindsight)
   --explain TRACE      print every mqops decision and its reason on that trace (a name such as
                        step-burst or burst#1000004)`;
 
@@ -45,6 +54,7 @@ const { values } = parseArgs({
     startup: { type: "string", default: "45" },
     "service-seconds": { type: "string", default: String(DEFAULT_SERVICE_SECONDS) },
     explain: { type: "string" },
+    "per-trace": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -200,6 +210,29 @@ if (userTraces) {
       `×oracle: consumer-minutes over the oracle's; p95/target: p95 wait over ${targetWait} s.`,
   );
   printDistributions(reported);
+  if (values["per-trace"]) printPerTrace(reported);
+}
+
+function printPerTrace(results: readonly TraceResult[]): void {
+  const rows = results.map((r) => {
+    const m = r.rows.get("mqops");
+    const k = r.rows.get("keda(hindsight)");
+    return [
+      r.name,
+      String(r.size.oracle),
+      (r.size.oracle / (FAMILY_MINUTES + TAIL_MINUTES)).toFixed(1),
+      ratio(r, "mqops"),
+      seconds(m?.p95 ?? 0),
+      String(m?.actions ?? 0),
+      String(m?.flaps ?? 0),
+      ratio(r, "keda(hindsight)"),
+      seconds(k?.p95 ?? 0),
+      r.size.capped ? "capped" : "",
+    ];
+  });
+  console.log(
+    table(["trace", "oracle", "mean fleet", "mqops", "p95", "actions", "flaps", "keda(hs)", "p95", ""], rows),
+  );
 }
 
 function ratio(r: TraceResult, policy: PolicyName): string {

@@ -1,4 +1,13 @@
 import {
+  type CleanWindows,
+  episodesAbove,
+  fitLine,
+  highestSpanRate,
+  longestQuietGap,
+  meanArrivals,
+  recentArrivals,
+} from "./arrivals.js";
+import {
   type CompleteWindow,
   estimateServiceRate,
   isComplete,
@@ -7,6 +16,7 @@ import {
   waitingMessages,
   windowFault,
 } from "./metrics.js";
+import { steadyServiceRate } from "./service-rate.js";
 import type { ScalingSettings } from "./settings.js";
 
 export interface FleetCounts {
@@ -65,14 +75,26 @@ export interface ScalingDecision {
 /** Changes smaller than this share of the fleet, or than this many consumers, are not worth a scale-in. */
 const SCALE_IN_TOLERANCE = 0.1;
 const MIN_SCALE_IN_STEP = 2;
-/** A scale-in must still be enough this long after it if the recent trend goes on (the flap horizon). */
-const SCALE_IN_LOOKAHEAD_SECONDS = 600;
+/** A scale-out this soon after a scale-in reverses it: a flap. A scale-in must hold at least this long. */
+const FLAP_SECONDS = 600;
+/** Minutes of arrivals a scale-in remembers: a load seen in them (a square wave's high, a burst) may return. */
+const SCALE_IN_MEMORY_MINUTES = 30;
+/** Scale-to-zero wants an hour of windows, less this many minutes. */
+const MIN_HISTORY_SLACK_MINUTES = 5;
 /** Share of the minutes of a period that must have clean data before acting on that period. */
 const MIN_COVERAGE = 0.8;
 /** Minutes over which the sustained arrival rate is averaged: a shorter spike is left to the backlog term. */
 const SUSTAINED_MINUTES = 5;
 /** How far back the service rate is learned from. */
 const SERVICE_RATE_LOOKBACK_SECONDS = 3_600;
+/** The recent stretch whose service rate wins when it has enough evidence: consumers may have slowed down. */
+const RECENT_SERVICE_RATE_SECONDS = 900;
+/** Share of the last minute's arrivals assumed to go on over a reaction time, when above the sustained rate. */
+const GROWTH_SHARE_OF_LAST_MINUTE = 0.5;
+/** Minutes of arrivals whose spread is taken as the minute-to-minute noise. */
+const NOISE_MINUTES = 10;
+/** Minutes above this multiple of the current rate (and clear of its Poisson noise) count as a high episode. */
+const EPISODE_FACTOR = 1.5;
 
 /**
  * Decides how many consumers a queue should have, from Amazon MQ's one-minute metrics.
@@ -191,14 +213,18 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
     }
     const desired = Math.max(0, base - settings.maxStep);
     const quiet = Math.round(settings.scaleToZero.quietPeriodSeconds / 60);
-    return act("scale-in", desired, `no arrivals and an empty queue for ${quiet} min`, estimates);
+    return act(
+      "scale-in",
+      desired,
+      `no arrivals and an empty queue for at least ${quiet} min, longer than any gap between arrivals in the last hour`,
+      estimates,
+    );
   }
 
-  const stable = stabilisedNeed(input, estimates, clean);
+  const stable = scaleInNeed(input, estimates, clean);
   const floor = settings.minConsumers;
   if (stable !== undefined) {
-    // Scale in only if every minute of the window, taken alone, needed fewer than the fleet has.
-    const candidate = stable.highestMinute < base ? Math.max(stable.consumers, floor) : base;
+    const candidate = Math.max(stable.consumers, floor);
     // A one-consumer trim is mostly rounding of noisy arrivals: take it only when it reaches the floor.
     const smallest = candidate === floor ? 1 : MIN_SCALE_IN_STEP;
     const worthIt = base - candidate >= Math.max(smallest, Math.ceil(SCALE_IN_TOLERANCE * base));
@@ -278,27 +304,18 @@ function need(
   const drain = drainAllowanceSeconds(settings) / 60;
   const reaction = reactionSeconds(settings) / 60;
   const forBacklog = waiting / (perConsumerMinute * drain);
-  const forGrowth = (waiting + arrivalsNow * reaction) / (perConsumerMinute * (drain + reaction));
+  // A minute far above the sustained rate may be a one-off burst: its messages are in the backlog term,
+  // and if it goes on, the next decision sees it and adds more. Carrying it over the whole reaction time
+  // would size the fleet for messages that may never come, and a fleet scaled out is held for the flap
+  // window. So growth is taken at no more than the sustained rate (the last minute is part of it).
+  const growth = Math.min(
+    arrivalsNow,
+    Math.max(sustainedArrivals, GROWTH_SHARE_OF_LAST_MINUTE * arrivalsNow),
+  );
+  const forGrowth = (waiting + growth * reaction) / (perConsumerMinute * (drain + reaction));
   const required = Math.ceil(Math.max(forBacklog, forGrowth) - 1e-9);
   const sustained = Math.ceil(sustainedArrivals / (settings.targetUtilisation * perConsumerMinute) - 1e-9);
   return { required, target: Math.max(required, sustained) };
-}
-
-/** Mean arrivals per minute over the clean windows among the `minutes` ending with `start`. */
-function meanArrivals(
-  start: number,
-  minutes: number,
-  clean: (start: number) => CompleteWindow | undefined,
-): number | undefined {
-  let sum = 0;
-  let seen = 0;
-  for (let s = start - 60 * (minutes - 1); s <= start; s += 60) {
-    const window = clean(s);
-    if (!window) continue;
-    sum += window.enqueueCount;
-    seen++;
-  }
-  return seen === 0 ? undefined : sum / seen;
 }
 
 function estimate(
@@ -309,7 +326,17 @@ function estimate(
   faults: ReadonlyMap<number, WindowFault>,
 ): ScalingEstimates {
   const { settings } = input;
-  const history = estimateServiceRate(windows, new Set(faults.keys()));
+  // Consumers can slow down (a slower dependency, bigger messages): the last quarter hour's rate wins
+  // when it rests on enough evidence, else the hour's.
+  const faulty = new Set(faults.keys());
+  const recentFrom = latest.start - RECENT_SERVICE_RATE_SECONDS;
+  const history =
+    steadyServiceRate(
+      windows.filter((w) => w.start > recentFrom),
+      faulty,
+    ) ??
+    steadyServiceRate(windows, faulty) ??
+    estimateServiceRate(windows, faulty);
   let servicePerConsumerMinute = settings.fallbackMessagesPerConsumerMinute;
   let serviceRateSource: ServiceRateSource = "fallback";
   if (history) {
@@ -344,90 +371,95 @@ function estimate(
 }
 
 /**
- * What the stabilisation window says a scale-in may go down to: the most any of its minutes needed for
- * its own backlog at the window's mean arrival rate, or more if arrivals are clearly rising and will need
- * more ten minutes after a scale-in. `highestMinute` is the most any minute needed on its own arrivals:
- * a scale-in is due only when even that is below the fleet. Undefined when too many of the window's
- * minutes lack clean data to be sure.
+ * The fewest consumers a scale-in may go down to. After a scale-in, a scale-out within FLAP_SECONDS would
+ * be a flap, so the smaller fleet must carry the queue alone for that long without the scale-out test
+ * firing: at each decision until then, the backlog W_k plus the last minute's arrivals over a reaction
+ * time R must stay within what N consumers clear in the drain allowance D and R. With arrivals at λ per
+ * minute (noise σ per minute) the backlog after h minutes is W + h(λ − Nμ) (give or take σ√h), so the
+ * last decision of the window, h = FLAP_SECONDS, is the binding one:
+ * N ≥ (W + λ(h + R) + 2σ(√h + R)) / (μ(D + R + h)).
+ * The fleet may fall behind the arrivals that long: it runs busy behind a standing queue, and is scaled
+ * out again (not a flap) when the queue needs it. λ is the highest h-minute arrival rate of the last half
+ * hour (a load that came and went may come back), or the current rate carried along a clear rising
+ * trend, if higher. Undefined when too many recent minutes lack clean data to be sure.
  */
-function stabilisedNeed(
+function scaleInNeed(
   input: ScalingInput,
   estimates: ScalingEstimates,
-  clean: (start: number) => CompleteWindow | undefined,
-): { consumers: number; highestMinute: number; why: string } | undefined {
+  clean: CleanWindows,
+): { consumers: number; why: string } | undefined {
   const { settings } = input;
   const latestStart = Math.floor(input.now / 60) * 60 - 60;
-  const minutes = Math.max(1, Math.round(settings.scaleInStabilisationSeconds / 60));
+  const memory = SCALE_IN_MEMORY_MINUTES;
+  const { offsets, rates } = recentArrivals(latestStart, memory, clean);
+  if (rates.length < Math.ceil(MIN_COVERAGE * memory)) return undefined;
   const mu = estimates.servicePerConsumerMinute;
-  const inWindow: CompleteWindow[] = [];
-  const times: number[] = [];
-  for (let i = minutes - 1; i >= 0; i--) {
-    const window = clean(latestStart - 60 * i);
-    if (!window) continue;
-    inWindow.push(window);
-    times.push(-i);
+  const hold = FLAP_SECONDS / 60;
+  const reaction = reactionSeconds(settings) / 60;
+  const drain = drainAllowanceSeconds(settings) / 60;
+  const fit = fitLine(offsets, rates);
+  const noise = standardDeviation(rates.slice(-NOISE_MINUTES));
+  const level = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
+  // A load that came and went more than once in the hour (a square wave, recurring bursts) is expected
+  // back: the fleet keeps what its busiest stretch needed. A single episode (one burst) is not.
+  const hour = Math.round(SERVICE_RATE_LOOKBACK_SECONDS / 60);
+  const threshold = EPISODE_FACTOR * level + 3 * Math.sqrt(level) + 1;
+  const episodes = episodesAbove(latestStart, hour, threshold, clean);
+  let expected = level;
+  let why = `${round(level)}/min over the last ${hold} min`;
+  if (episodes >= 2) {
+    const highest = highestSpanRate(latestStart, hour - hold + 1, hold, clean) ?? level;
+    if (highest > level) {
+      expected = highest;
+      why = `load came and went ${episodes} times in the hour, up to ${round(highest)}/min over ${hold} min`;
+    }
   }
-  const seen = inWindow.length;
-  const rates = inWindow.map((w) => w.enqueueCount);
-  // The window's mean rate plus its noise, not its noisiest minute: the largest of a few noisy minutes
-  // would leave the fleet one or two above the need and trim it later on a quieter stretch.
-  const mean = rates.reduce((sum, r) => sum + r, 0) / Math.max(1, seen);
-  const spread = Math.sqrt(rates.reduce((sum, r) => sum + (r - mean) ** 2, 0) / Math.max(1, seen - 1));
-  // One standard deviation above the mean: room for the minute-to-minute noise the window showed.
-  const meanRate = mean + spread;
-  let most = 0;
-  let highestMinute = 0;
-  for (const window of inWindow) {
-    const waiting = waitingMessages(window);
-    most = Math.max(most, need(window.enqueueCount, meanRate, waiting, mu, settings).target);
-    highestMinute = Math.max(
-      highestMinute,
-      need(window.enqueueCount, window.enqueueCount, waiting, mu, settings).target,
-    );
+  if (fit && fit.slope > fit.slopeError) {
+    // Rising: what the trend reaches by the end of the hold, if more.
+    const projected = fit.now + fit.slope * (hold + reaction);
+    if (projected > expected) {
+      expected = projected;
+      why = `arrivals rising ${round(fit.slope)}/min², ${round(projected)}/min expected`;
+    }
   }
-  if (seen < Math.ceil(MIN_COVERAGE * minutes)) return undefined;
-  const slope = risingSlope(times, rates);
-  const ahead = (SCALE_IN_LOOKAHEAD_SECONDS + 60 + settings.consumerStartupSeconds) / 60;
-  const projectedArrivals = estimates.sustainedArrivalsPerMinute + slope * ahead;
-  const projected = need(projectedArrivals, projectedArrivals, 0, mu, settings).target;
-  const consumers = Math.max(most, projected);
-  const why =
-    projected > most
-      ? `arrivals rising ${Math.round(slope)}/min², ${projected} cover the next ${Math.round(ahead)} min`
-      : `each of the last ${minutes} min needed at most ${highestMinute}, their mean rate ${most}`;
-  return { consumers, highestMinute, why };
+  const consumers = Math.max(
+    Math.ceil(
+      (estimates.waiting +
+        expected * (hold + reaction) +
+        2 * noise * (Math.sqrt(hold) + reaction + (hold + reaction) / Math.sqrt(hold))) /
+        (mu * (drain + reaction + hold)) -
+        1e-9,
+    ),
+    estimates.requiredConsumers,
+  );
+  return {
+    consumers,
+    why: `${why} (noise ±${round(noise)}/min); ${consumers} hold ${hold} min without the backlog passing the allowance`,
+  };
+}
+
+function standardDeviation(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const mean = values.reduce((sum, v) => sum + v, 0) / n;
+  return Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1));
 }
 
 /**
- * Least-squares slope of ys over xs, or 0 when it is not clearly above noise (under two standard
- * errors): a rise read into minute-to-minute noise would hold consumers for nothing.
+ * No arrivals and an empty queue for the quiet period, or longer when the last hour shows messages
+ * coming further apart than that: going to zero just before the next one would be a flap.
  */
-function risingSlope(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  if (n < 4) return 0;
-  const meanX = xs.reduce((s, x) => s + x, 0) / n;
-  const meanY = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (xs[i] ?? 0) - meanX;
-    sxy += dx * ((ys[i] ?? 0) - meanY);
-    sxx += dx * dx;
-  }
-  if (sxx === 0) return 0;
-  const slope = sxy / sxx;
-  let residuals = 0;
-  for (let i = 0; i < n; i++) {
-    const fitted = meanY + slope * ((xs[i] ?? 0) - meanX);
-    residuals += ((ys[i] ?? 0) - fitted) ** 2;
-  }
-  const standardError = Math.sqrt(residuals / (n - 2) / sxx);
-  return slope > 1 * standardError ? slope : 0;
-}
-
-function isQuiet(input: ScalingInput, clean: (start: number) => CompleteWindow | undefined): boolean {
-  const minutes = Math.max(1, Math.round(input.settings.scaleToZero.quietPeriodSeconds / 60));
+function isQuiet(input: ScalingInput, clean: CleanWindows): boolean {
   const latestStart = Math.floor(input.now / 60) * 60 - 60;
+  const hour = Math.round(SERVICE_RATE_LOOKBACK_SECONDS / 60);
+  // With less than an hour of history, how far apart messages come is not known yet.
+  const oldest = Math.min(...input.windows.map((w) => w.start));
+  if (oldest > latestStart - 60 * (hour - MIN_HISTORY_SLACK_MINUTES)) return false;
+  const gap = longestQuietGap(latestStart, hour, clean);
+  const minutes = Math.min(
+    hour - 1,
+    Math.max(Math.round(input.settings.scaleToZero.quietPeriodSeconds / 60), 2 * gap + FLAP_SECONDS / 60),
+  );
   let seen = 0;
   for (let i = 0; i < minutes; i++) {
     const window = clean(latestStart - 60 * i);

@@ -1,0 +1,133 @@
+import type { CompleteWindow } from "./metrics.js";
+
+/** Looks up the clean window starting at an epoch second, if there is one. */
+export type CleanWindows = (start: number) => CompleteWindow | undefined;
+
+/** Mean arrivals per minute over the clean windows among the `minutes` ending with `latest`. */
+export function meanArrivals(latest: number, minutes: number, clean: CleanWindows): number | undefined {
+  let sum = 0;
+  let seen = 0;
+  for (let s = latest - 60 * (minutes - 1); s <= latest; s += 60) {
+    const window = clean(s);
+    if (!window) continue;
+    sum += window.enqueueCount;
+    seen++;
+  }
+  return seen === 0 ? undefined : sum / seen;
+}
+
+/**
+ * The highest mean arrival rate of any `span` consecutive minutes that ended within the last `lookback`
+ * minutes. A load that came and went in that time may come back: a square wave, a recurring burst.
+ * Spans shorter than the wait allowance would overstate the need (the backlog absorbs them), so callers
+ * pick a span about as long as the time a fleet must hold before it may change direction.
+ */
+export function highestSpanRate(
+  latest: number,
+  lookback: number,
+  span: number,
+  clean: CleanWindows,
+): number | undefined {
+  let highest: number | undefined;
+  for (let end = 0; end < lookback; end++) {
+    const mean = meanArrivals(latest - 60 * end, span, clean);
+    if (mean !== undefined && (highest === undefined || mean > highest)) highest = mean;
+  }
+  return highest;
+}
+
+/** Per-minute arrivals of the clean windows among the last `minutes`, with their offsets (0 = latest). */
+export function recentArrivals(
+  latest: number,
+  minutes: number,
+  clean: CleanWindows,
+): { offsets: number[]; rates: number[] } {
+  const offsets: number[] = [];
+  const rates: number[] = [];
+  for (let i = minutes - 1; i >= 0; i--) {
+    const window = clean(latest - 60 * i);
+    if (!window) continue;
+    offsets.push(-i);
+    rates.push(window.enqueueCount);
+  }
+  return { offsets, rates };
+}
+
+export interface LineFit {
+  /** Change per minute. */
+  slope: number;
+  /** Standard error of the slope. */
+  slopeError: number;
+  /** The fitted value at x = 0 (the latest minute). */
+  now: number;
+  /** Standard deviation of the values around the line. */
+  residual: number;
+}
+
+/** Least-squares line through (xs, ys); undefined with fewer than four points. */
+export function fitLine(xs: readonly number[], ys: readonly number[]): LineFit | undefined {
+  const n = xs.length;
+  if (n < 4) return undefined;
+  const meanX = xs.reduce((s, x) => s + x, 0) / n;
+  const meanY = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] ?? 0) - meanX;
+    sxy += dx * ((ys[i] ?? 0) - meanY);
+    sxx += dx * dx;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  let residuals = 0;
+  for (let i = 0; i < n; i++) {
+    const fitted = meanY + slope * ((xs[i] ?? 0) - meanX);
+    residuals += ((ys[i] ?? 0) - fitted) ** 2;
+  }
+  const variance = residuals / (n - 2);
+  return {
+    slope,
+    slopeError: sxx === 0 ? Number.POSITIVE_INFINITY : Math.sqrt(variance / sxx),
+    now: meanY - slope * meanX,
+    residual: Math.sqrt(variance),
+  };
+}
+
+/**
+ * The longest run of minutes with no arrivals between two minutes that had some, within the clean
+ * windows among the last `minutes`. Rare traffic shows itself this way: a queue whose messages came
+ * twenty minutes apart is not idle after fifteen quiet minutes.
+ */
+export function longestQuietGap(latest: number, minutes: number, clean: CleanWindows): number {
+  let longest = 0;
+  let lastBusy: number | undefined;
+  for (let i = minutes - 1; i >= 0; i--) {
+    const window = clean(latest - 60 * i);
+    if (!window || window.enqueueCount === 0) continue;
+    if (lastBusy !== undefined) longest = Math.max(longest, lastBusy - i - 1);
+    lastBusy = i;
+  }
+  return longest;
+}
+
+/**
+ * Separate stretches of minutes with arrivals above `threshold` among the clean windows of the last
+ * `minutes` (a missing window does not split a stretch). Two or more mean a load that comes and goes:
+ * a square wave, recurring bursts. One is a single episode, such as a burst, that has no reason to return.
+ */
+export function episodesAbove(
+  latest: number,
+  minutes: number,
+  threshold: number,
+  clean: CleanWindows,
+): number {
+  let episodes = 0;
+  let inside = false;
+  for (let i = minutes - 1; i >= 0; i--) {
+    const window = clean(latest - 60 * i);
+    if (!window) continue;
+    const high = window.enqueueCount > threshold;
+    if (high && !inside) episodes++;
+    inside = high;
+  }
+  return episodes;
+}

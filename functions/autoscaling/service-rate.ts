@@ -1,0 +1,37 @@
+import { busyConsumers, isComplete, type MetricWindow, type ServiceRateEstimate } from "./metrics.js";
+
+/** Less evidence than this and the estimate is not trusted (as in metrics.ts). */
+const MIN_BUSY_CONSUMER_MINUTES = 20;
+const MIN_DISPATCHES = 20;
+/**
+ * A minute whose busy count at its two ends differs by more than this share is a transition (a backlog
+ * that emptied, a fleet that grew): taking the mean of its ends as the minute's busy consumers is then
+ * badly off, one way or the other, and a large fleet draining a burst would swamp the whole hour.
+ */
+const MAX_TRANSITION = 0.25;
+
+/**
+ * Messages per busy consumer-minute over steady minutes only: like `estimateServiceRate`, but leaving out
+ * the minutes in which the busy count changed by more than a quarter. Undefined with too little evidence.
+ */
+export function steadyServiceRate(
+  windows: readonly MetricWindow[],
+  faulty: ReadonlySet<number>,
+): ServiceRateEstimate | undefined {
+  let busy = 0;
+  let dispatches = 0;
+  for (let i = 1; i < windows.length; i++) {
+    const window = windows[i];
+    const previous = windows[i - 1];
+    if (!isComplete(window) || !isComplete(previous) || previous.start !== window.start - 60) continue;
+    if (faulty.has(window.start)) continue;
+    const before = busyConsumers(previous);
+    const after = busyConsumers(window);
+    const larger = Math.max(before, after);
+    if (larger > 0 && Math.abs(before - after) > Math.max(2, MAX_TRANSITION * larger)) continue;
+    busy += (before + after) / 2;
+    dispatches += window.dispatchCount;
+  }
+  if (busy < MIN_BUSY_CONSUMER_MINUTES || dispatches < MIN_DISPATCHES) return undefined;
+  return { perConsumerMinute: dispatches / busy, busyConsumerMinutes: busy, dispatches };
+}
