@@ -1,9 +1,7 @@
-import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { randomInt, randomUUID } from "node:crypto";
 import path from "node:path";
 import { JsonStore } from "../store/json-store.js";
-import { clusterArn, containerArn, lastSegment, resourceName, serviceArn, taskArn } from "./arns.js";
-import { hostCommand } from "./container-command.js";
+import { clusterArn, lastSegment, resourceName, serviceArn } from "./arns.js";
 import {
   clusterContainsServices,
   clusterContainsTasks,
@@ -12,7 +10,6 @@ import {
   serviceNotActive,
   serviceNotFound,
 } from "./errors.js";
-import { type HostProcess, startHostProcess } from "./host-process.js";
 import type {
   ClusterRecord,
   DeploymentRecord,
@@ -21,9 +18,9 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from "./model.js";
-import { TaskPidFile } from "./orphans.js";
 import { QUICK_EXIT_MS, reconcile, restartDelayMs } from "./reconcile.js";
 import { TaskDefinitions } from "./task-definitions.js";
+import { Tasks } from "./tasks.js";
 
 export interface FleetOptions {
   dataDir: string;
@@ -33,19 +30,11 @@ export interface FleetOptions {
   now: () => number;
 }
 
-/** ECS keeps stopped tasks and inactive services describable for about an hour. */
+/** ECS keeps inactive services describable for about an hour. */
 const RETENTION_MS = 60 * 60 * 1000;
 /** ECS keeps a service's last 100 events. */
 const MAX_EVENTS = 100;
-/** On close the fleet does not wait a task's full stopTimeout: the local cloud is going away. */
-const CLOSE_GRACE_MS = 5_000;
 const RECONCILE_INTERVAL_MS = 1_000;
-
-interface LiveTask {
-  record: TaskRecord;
-  process?: HostProcess;
-  stopTimeoutMs: number;
-}
 
 const newDeploymentId = () =>
   `ecs-svc/${Array.from({ length: 19 }, (_, index) => randomInt(index === 0 ? 1 : 0, 10)).join("")}`;
@@ -60,23 +49,22 @@ export class Fleet {
   readonly taskDefinitions: TaskDefinitions;
   private readonly state: EcsState;
   private readonly store: JsonStore<EcsState>;
-  private readonly tasks = new Map<string, LiveTask>();
+  private readonly tasks: Tasks;
   private readonly backoff = new Map<string, { quickExits: number; nextStartAt: number }>();
-  private readonly pidFile: TaskPidFile;
-  private readonly tasksDir: string;
   private running = false;
   private closed = false;
   private passQueued = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FleetOptions) {
-    const ecsDir = path.join(options.dataDir, "ecs");
-    this.tasksDir = path.join(ecsDir, "tasks");
-    mkdirSync(this.tasksDir, { recursive: true, mode: 0o700 });
-    this.store = new JsonStore<EcsState>(ecsDir, "ecs");
+    this.store = new JsonStore<EcsState>(path.join(options.dataDir, "ecs"), "ecs");
     this.state = this.store.load(() => ({ clusters: [], taskDefinitions: [], services: [] }));
     this.taskDefinitions = new TaskDefinitions(this.state.taskDefinitions, options.region, options.now);
-    this.pidFile = new TaskPidFile(path.join(this.tasksDir, "running.json"));
+    this.tasks = new Tasks({
+      ...options,
+      onUnrequestedStop: (task) => this.countFailure(task),
+      onChange: () => this.schedulePass(),
+    });
   }
 
   save(): void {
@@ -122,7 +110,7 @@ export class Fleet {
     ) {
       throw clusterContainsServices();
     }
-    if (this.liveTasks().some((task) => task.record.clusterName === name)) throw clusterContainsTasks();
+    if (this.tasks.live().some((task) => task.clusterName === name)) throw clusterContainsTasks();
     this.state.clusters = this.state.clusters.filter((candidate) => candidate !== cluster);
     this.state.services = this.state.services.filter((service) => service.clusterName !== name);
     this.save();
@@ -130,10 +118,10 @@ export class Fleet {
   }
 
   clusterCounts(name: string) {
-    const live = this.liveTasks().filter((task) => task.record.clusterName === name);
+    const live = this.tasks.live().filter((task) => task.clusterName === name);
     return {
-      runningTasksCount: live.filter((task) => task.record.lastStatus === "RUNNING").length,
-      pendingTasksCount: live.filter((task) => isPending(task.record)).length,
+      runningTasksCount: live.filter((task) => task.lastStatus === "RUNNING").length,
+      pendingTasksCount: live.filter(isPending).length,
       activeServicesCount: this.state.services.filter(
         (service) => service.clusterName === name && service.status === "ACTIVE",
       ).length,
@@ -244,17 +232,15 @@ export class Fleet {
 
   /** Tasks ECS still shows (running, stopping, or stopped within the last hour), oldest first. */
   allTasks(): TaskRecord[] {
-    return [...this.tasks.values()].map((task) => task.record);
+    return this.tasks.all();
   }
 
   task(clusterName: string, reference: string): TaskRecord | undefined {
-    const id = lastSegment(resourceName(reference, "task"));
-    const task = this.tasks.get(id);
-    return task?.record.clusterName === clusterName ? task.record : undefined;
+    return this.tasks.find(clusterName, reference);
   }
 
   stopTask(record: TaskRecord, reason: string | undefined): TaskRecord {
-    this.stop(record.taskId, reason ?? "Task stopped by user", "UserInitiated");
+    this.tasks.stop(record.taskId, reason ?? "Task stopped by user", "UserInitiated");
     this.schedulePass();
     return record;
   }
@@ -264,7 +250,7 @@ export class Fleet {
   /** Starts the scheduler: services come back at their desired count. */
   async resume(): Promise<void> {
     if (this.running || this.closed) return;
-    this.pidFile.killLeftovers();
+    this.tasks.killLeftovers();
     this.running = true;
     this.timer = setInterval(() => this.pass(), RECONCILE_INTERVAL_MS);
     this.timer.unref();
@@ -275,27 +261,11 @@ export class Fleet {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
-    const exits: Promise<unknown>[] = [];
-    for (const task of this.liveTasks()) {
-      if (task.record.desiredStatus === "RUNNING") {
-        this.markStopping(
-          task.record,
-          "Task stopped because the local cloud stopped",
-          "ServiceSchedulerInitiated",
-        );
-      }
-      task.process?.stop(Math.min(task.stopTimeoutMs, CLOSE_GRACE_MS));
-      if (task.process !== undefined) exits.push(task.process.exited);
-    }
-    await Promise.all(exits);
+    await this.tasks.stopAll("Task stopped because the local cloud stopped");
   }
 
   private deployment(taskDefinition: string, now: number): DeploymentRecord {
     return { id: newDeploymentId(), taskDefinition, createdAt: now, updatedAt: now, failedTasks: 0 };
-  }
-
-  private liveTasks(): LiveTask[] {
-    return [...this.tasks.values()].filter((task) => task.record.lastStatus !== "STOPPED");
   }
 
   private tasksOfService(service: ServiceRecord): TaskRecord[] {
@@ -347,7 +317,12 @@ export class Fleet {
     const primary = service.deployments[0];
     if (plan.start > 0 && primary !== undefined) {
       const definition = this.taskDefinitions.resolve(primary.taskDefinition);
-      const started = Array.from({ length: plan.start }, () => this.startTask(service, primary, definition));
+      const started = Array.from({ length: plan.start }, () =>
+        this.tasks.start(
+          { clusterName: service.clusterName, serviceName: service.serviceName, deploymentId: primary.id },
+          definition,
+        ),
+      );
       this.addEvent(
         service,
         `has started ${started.length} tasks: ${started.map((id) => `(task ${id})`).join(" ")}.`,
@@ -356,7 +331,7 @@ export class Fleet {
     }
     if (plan.stop.length > 0) {
       for (const { taskId, deploymentId } of plan.stop) {
-        this.stop(
+        this.tasks.stop(
           taskId,
           `Scaling activity initiated by (deployment ${deploymentId})`,
           "ServiceSchedulerInitiated",
@@ -407,107 +382,8 @@ export class Fleet {
     service.events.length = Math.min(service.events.length, MAX_EVENTS);
   }
 
-  private startTask(
-    service: ServiceRecord,
-    deployment: DeploymentRecord,
-    definition: TaskDefinitionRecord,
-  ): string {
-    const taskId = randomBytes(16).toString("hex");
-    const arn = taskArn(this.options.region, service.clusterName, taskId);
-    const [container] = definition.containerDefinitions;
-    const record: TaskRecord = {
-      taskId,
-      taskArn: arn,
-      clusterName: service.clusterName,
-      serviceName: service.serviceName,
-      startedBy: deployment.id,
-      taskDefinitionArn: definition.taskDefinitionArn,
-      container: {
-        name: container?.name ?? "",
-        image: container?.image ?? "",
-        containerArn: containerArn(this.options.region, service.clusterName, taskId, randomUUID()),
-      },
-      lastStatus: "PROVISIONING",
-      desiredStatus: "RUNNING",
-      createdAt: this.options.now(),
-      logFile: path.join(this.tasksDir, `${taskId}.log`),
-    };
-    const command =
-      container === undefined
-        ? { error: "CannotStartContainerError: no container" }
-        : hostCommand(container, {
-            projectRoot: this.options.projectRoot,
-            nodePath: process.execPath,
-            baseEnvironment: process.env,
-            taskEnvironment: this.options.taskEnvironment,
-            extraEnvironment: { MQOPS_ECS_TASK_ARN: arn, MQOPS_ECS_CLUSTER: service.clusterName },
-          });
-    const live: LiveTask = { record, stopTimeoutMs: "error" in command ? 0 : command.stopTimeoutMs };
-    this.tasks.set(taskId, live);
-    if ("error" in command) {
-      this.finish(live, { exitCode: 127, error: command.error });
-      return taskId;
-    }
-    const hostProcess = startHostProcess(command, record.logFile);
-    live.process = hostProcess;
-    record.lastStatus = "PENDING";
-    record.pid = hostProcess.pid;
-    if (hostProcess.pid !== undefined) this.pidFile.add(arn, hostProcess.pid);
-    void hostProcess.started.then((ok) => {
-      if (ok && record.lastStatus === "PENDING") {
-        record.lastStatus = "RUNNING";
-        record.startedAt = this.options.now();
-        this.schedulePass();
-      }
-    });
-    void hostProcess.exited.then((exit) => {
-      this.finish(live, exit);
-      this.schedulePass();
-    });
-    return taskId;
-  }
-
-  private stop(taskId: string, reason: string, stopCode: TaskRecord["stopCode"]): void {
-    const live = this.tasks.get(taskId);
-    if (live === undefined || live.record.lastStatus === "STOPPED") return;
-    if (live.record.desiredStatus === "RUNNING") this.markStopping(live.record, reason, stopCode);
-    live.process?.stop(live.stopTimeoutMs);
-  }
-
-  private markStopping(record: TaskRecord, reason: string, stopCode: TaskRecord["stopCode"]): void {
-    record.desiredStatus = "STOPPED";
-    record.lastStatus = "STOPPING";
-    record.stoppingAt = this.options.now();
-    record.stoppedReason = reason;
-    record.stopCode = stopCode;
-  }
-
-  /** The task's process is gone (or never started): STOPPED, with why, as ECS reports it. */
-  private finish(live: LiveTask, exit: { exitCode: number; error?: string }): void {
-    const { record } = live;
+  private countFailure(record: TaskRecord): void {
     const now = this.options.now();
-    const requested = record.desiredStatus === "STOPPED";
-    if (!requested) {
-      record.desiredStatus = "STOPPED";
-      record.stoppingAt = now;
-      if (exit.error !== undefined) {
-        record.stopCode = "TaskFailedToStart";
-        record.stoppedReason = exit.error.startsWith("CannotStartContainerError")
-          ? exit.error
-          : `CannotStartContainerError: ${exit.error}`;
-      } else {
-        record.stopCode = "EssentialContainerExited";
-        record.stoppedReason = "Essential container in task exited";
-      }
-      this.countFailure(record, now);
-    }
-    record.lastStatus = "STOPPED";
-    record.stoppedAt = now;
-    if (exit.error === undefined) record.exitCode = exit.exitCode;
-    this.pidFile.remove(record.taskArn);
-  }
-
-  private countFailure(record: TaskRecord, now: number): void {
     const service = this.findService(record.clusterName, record.serviceName);
     const deployment = service?.deployments.find((candidate) => candidate.id === record.startedBy);
     if (deployment !== undefined) deployment.failedTasks += 1;
@@ -518,10 +394,7 @@ export class Fleet {
   }
 
   private prune(now: number): boolean {
-    for (const [id, task] of this.tasks) {
-      if (task.record.stoppedAt !== undefined && now - task.record.stoppedAt > RETENTION_MS)
-        this.tasks.delete(id);
-    }
+    this.tasks.prune(now);
     const before = this.state.services.length;
     this.state.services = this.state.services.filter(
       (service) => service.inactiveAt === undefined || now - service.inactiveAt <= RETENTION_MS,

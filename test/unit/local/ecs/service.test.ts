@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -468,4 +469,30 @@ describe("durability", () => {
     );
     expect(taskDefinition?.revision).toBe(1);
   });
+
+  it("kills the tasks a local cloud that died left behind, then runs the service again", async () => {
+    await stop();
+    const crashing = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(import.meta.dirname, "support", "crashing-cloud.ts"), dataDir],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const orphan = await new Promise<number>((resolve, reject) => {
+      let output = "";
+      crashing.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        if (output.includes("\n")) resolve(Number(output.trim()));
+      });
+      crashing.once("exit", (code) => reject(new Error(`crashing-cloud exited with ${code}`)));
+    });
+    const exited = new Promise((resolve) => crashing.once("exit", resolve));
+    crashing.kill("SIGKILL");
+    await exited;
+    expect(alive(orphan)).toBe(true);
+
+    await start();
+    await waitFor("the orphan to be killed", async () => !alive(orphan));
+    const [pid] = await runningPids(1);
+    expect(pid).not.toBe(orphan);
+  }, 30_000);
 });
