@@ -1,3 +1,5 @@
+import { type IpRange, parseCidr } from "./ip.js";
+
 /**
  * EventBridge event patterns, compiled and validated as AWS's Event Ruler does
  * (`JsonRuleCompiler`): the same content filters and the same reasons in `InvalidEventPatternException`.
@@ -20,7 +22,8 @@ export type Matcher =
   | { kind: "anything-but-ignore-case"; values: string[] }
   | { kind: "anything-but-wildcard"; regex: RegExp }
   | { kind: "numeric"; lower?: Bound; upper?: Bound }
-  | { kind: "exists"; exists: boolean };
+  | { kind: "exists"; exists: boolean }
+  | { kind: "cidr"; range: IpRange };
 
 export interface Bound {
   value: number;
@@ -148,6 +151,11 @@ function compileExpression(expression: Record<string, unknown>): Matcher {
       return compileNumeric(operand);
     case "anything-but":
       return compileAnythingBut(operand);
+    case "cidr": {
+      if (typeof operand !== "string") return fail("prefix match pattern must be a string");
+      const range = parseCidr(operand);
+      return typeof range === "string" ? fail(range) : { kind: "cidr", range };
+    }
     case "exists":
       return typeof operand === "boolean"
         ? { kind: "exists", exists: operand }

@@ -1,4 +1,5 @@
 import type { CompiledPattern, Matcher, Scalar } from "./compile.js";
+import { ipToBigInt } from "./ip.js";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -54,7 +55,7 @@ const lower = (text: string) => text.toLowerCase();
 function matchValue(matcher: Exclude<Matcher, { kind: "exists" }>, value: Scalar): boolean {
   switch (matcher.kind) {
     case "exact":
-      return value === matcher.value;
+      return value === matcher.value || sameIp(value, matcher.value);
     case "prefix":
       return (
         typeof value === "string" &&
@@ -79,6 +80,15 @@ function matchValue(matcher: Exclude<Matcher, { kind: "exists" }>, value: Scalar
       return typeof value === "string" && !matcher.values.some((item) => lower(item) === lower(value));
     case "anything-but-wildcard":
       return typeof value === "string" && !matcher.regex.test(value);
+    case "cidr": {
+      const ip = typeof value === "string" ? ipToBigInt(value) : undefined;
+      return (
+        ip !== undefined &&
+        ip.version === matcher.range.version &&
+        ip.value >= matcher.range.bottom &&
+        ip.value <= matcher.range.top
+      );
+    }
     case "numeric": {
       if (typeof value !== "number") return false;
       const { lower: bottom, upper: top } = matcher;
@@ -87,4 +97,12 @@ function matchValue(matcher: Exclude<Matcher, { kind: "exists" }>, value: Scalar
       return true;
     }
   }
+}
+
+/** Event Ruler compares IP address literals as addresses: `::1` is `0:0:0:0:0:0:0:1`. */
+function sameIp(value: Scalar, pattern: Scalar): boolean {
+  if (typeof value !== "string" || typeof pattern !== "string") return false;
+  const a = ipToBigInt(value);
+  const b = ipToBigInt(pattern);
+  return a !== undefined && b !== undefined && a.version === b.version && a.value === b.value;
 }

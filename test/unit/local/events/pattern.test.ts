@@ -26,6 +26,8 @@ const event = {
       { id: "b-2", role: "STANDBY" },
     ],
     path: "C:\\mq\\*data",
+    sourceIp: "10.0.0.37",
+    sourceIpv6: "2001:db8::ff00:42:8329",
   },
 };
 
@@ -97,6 +99,16 @@ describe("event pattern matching", () => {
     ["wildcard, other", { detail: { alarmName: [{ wildcard: "mqops-*-payments" }] } }, false],
     ["wildcard with an escaped star", { detail: { path: [{ wildcard: "C:\\\\mq\\\\\\*d*" }] } }, true],
     ["wildcard: a star that is not escaped is any text", { detail: { path: [{ wildcard: "C:*" }] } }, true],
+    ["cidr IPv4", { detail: { sourceIp: [{ cidr: "10.0.0.0/24" }] } }, true],
+    ["cidr IPv4, outside", { detail: { sourceIp: [{ cidr: "10.0.1.0/24" }] } }, false],
+    ["cidr counts from the address as written", { detail: { sourceIp: [{ cidr: "10.0.0.40/24" }] } }, false],
+    ["cidr IPv6", { detail: { sourceIpv6: [{ cidr: "2001:db8::/32" }] } }, true],
+    ["cidr IPv6 does not match IPv4", { detail: { sourceIp: [{ cidr: "2001:db8::/32" }] } }, false],
+    [
+      "an IP literal matches its other spellings",
+      { detail: { sourceIpv6: ["2001:0db8:0:0:0:ff00:0042:8329"] } },
+      true,
+    ],
     ["$or: one branch matches", { $or: [{ source: ["aws.ec2"] }, { detail: { count: [5] } }] }, true],
     ["$or: no branch matches", { $or: [{ source: ["aws.ec2"] }, { detail: { count: [6] } }] }, false],
     [
@@ -174,6 +186,9 @@ describe("event pattern validation", () => {
     ],
     ["consecutive wildcards", '{"n": [{"wildcard": "a**b"}]}', "Consecutive wildcard characters at pos 2"],
     ["a bad escape in a wildcard", '{"n": [{"wildcard": "a\\\\b"}]}', "Invalid escape character at pos 2"],
+    ["a CIDR without a mask", '{"n": [{"cidr": "10.0.0.0"}]}', "Malformed CIDR, one '/' required"],
+    ["a CIDR mask too wide", '{"n": [{"cidr": "10.0.0.0/32"}]}', "IPv4 mask bits must be < 32"],
+    ["a CIDR of no address", '{"n": [{"cidr": "ten/8"}]}', "Invalid IP address: ten"],
     [
       "$or with one branch",
       '{"$or": [{"a": ["1"]}]}',
