@@ -1,20 +1,31 @@
 import path from "node:path";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { API_ROUTES } from "../functions/api/routes.js";
 import { WORKFLOWS } from "../workflows/index.js";
+import { TRIGGERS } from "../workflows/triggers.js";
 import { freeLoopbackPort } from "./brokers/ports.js";
 import { ActiveMqRuntime } from "./brokers/runtime.js";
+import { type Alarms, createAlarms } from "./cloudwatch/alarms/index.js";
+import { createCloudWatchService } from "./cloudwatch/service.js";
 import type { LocalCloudConfig } from "./config.js";
 import { createDynamoDbService } from "./dynamodb/service.js";
+import { createEcsService } from "./ecs/service.js";
+import { createEventsService } from "./events/service.js";
+import { applyTriggers } from "./events/triggers.js";
 import { createGatewayService } from "./gateway/service.js";
 import { assertNotRunning, clearRunningCloud, writeRunningCloud } from "./instance-lock.js";
+import { startMetricsCollector } from "./metrics/collector.js";
+import { collectableBrokers } from "./metrics/runtime-brokers.js";
 import { createMqService } from "./mq/service.js";
 import { ensureActiveMq, ensureJava } from "./prerequisites.js";
+import { createSchedulerService } from "./scheduler/service.js";
 import { createSecretsService } from "./secrets/service.js";
 import { startServer } from "./server/server.js";
 import { LOCAL_ACCOUNT } from "./server/service.js";
 import { createSnsService, type PublishedMessage } from "./sns/service.js";
-import { loadHandler } from "./states/lambda-runtime.js";
+import { loadHandler, PROJECT_ROOT } from "./states/lambda-runtime.js";
 import { createStatesService, stateMachineArnFor, stateMachineEnvName } from "./states/service.js";
 
 export interface LocalCloud {
@@ -94,6 +105,25 @@ async function ensureStateTable(url: string, config: LocalCloudConfig) {
   client.destroy();
 }
 
+/** The rules and schedules infra/ deploys from workflows/triggers.ts, put through the local APIs. */
+async function applyLocalTriggers(url: string, config: LocalCloudConfig, arns: Record<string, string>) {
+  const clientConfig = { endpoint: url, region: config.region, credentials: config.credentials };
+  const eventsClient = new EventBridgeClient(clientConfig);
+  const schedulerClient = new SchedulerClient(clientConfig);
+  try {
+    await applyTriggers({
+      triggers: TRIGGERS,
+      physicalName: localName,
+      stateMachineArns: arns,
+      events: eventsClient,
+      scheduler: schedulerClient,
+    });
+  } finally {
+    eventsClient.destroy();
+    schedulerClient.destroy();
+  }
+}
+
 /**
  * Starts the local cloud: one signed AWS endpoint (Amazon MQ, Step Functions, DynamoDB, Secrets
  * Manager, SNS and the HTTP API) on loopback, the project's workflows registered, and every broker
@@ -123,10 +153,57 @@ export async function startLocalCloud(
     region: config.region,
     workflows: WORKFLOWS.map((spec) => ({ ...spec, name: localName(spec.name) })),
   });
+  const startExecution = states.startExecution;
+  const eventBus = createEventsService({
+    dataDir: config.dataDir,
+    region: config.region,
+    startExecution,
+    onDelivery: (outcome) => {
+      if (outcome.error !== undefined) {
+        events.log(
+          `rule ${outcome.ruleName}: gave up starting ${outcome.stateMachineArn} after ${outcome.attempts} attempts: ${(outcome.error as Error).message}`,
+        );
+      }
+    },
+  });
+  let alarms: Alarms | undefined;
+  const cloudwatch = createCloudWatchService({
+    dataDir: config.dataDir,
+    region: config.region,
+    extraOperations: (metrics) => {
+      alarms = createAlarms({
+        dataDir: config.dataDir,
+        region: config.region,
+        metrics,
+        emitEvent: (event) => eventBus.putEvent(event),
+        publishToTopic: (topicArn, subject, message) => {
+          sns.publish(topicArn, message, subject);
+        },
+      });
+      return alarms.operations;
+    },
+  });
+  const ecs = createEcsService({
+    dataDir: config.dataDir,
+    region: config.region,
+    projectRoot: PROJECT_ROOT,
+    // A task finds the local cloud (and its brokers' endpoints) the way the mqops command does.
+    taskEnvironment: {
+      MQOPS_DATA_DIR: config.dataDir,
+      MQOPS_ACCESS_KEY_ID: config.credentials.accessKeyId,
+      MQOPS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL: url,
+      AWS_REGION: config.region,
+    },
+  });
   const services = [
     mq,
     states,
     sns,
+    cloudwatch,
+    eventBus,
+    createSchedulerService({ dataDir: config.dataDir, region: config.region, startExecution }),
+    ecs,
     createSecretsService({ dataDir: config.dataDir }),
     await createDynamoDbService({ dataDir: config.dataDir }),
     createGatewayService({
@@ -153,11 +230,14 @@ export async function startLocalCloud(
     throw error;
   }
 
+  let collector: ReturnType<typeof startMetricsCollector> | undefined;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await server.close(); // closes every service; Amazon MQ's stops every broker
+    await collector?.stop();
+    await alarms?.close();
+    await server.close(); // closes every service; Amazon MQ's stops every broker, ECS every task
     clearRunningCloud(config.dataDir);
   };
   try {
@@ -171,6 +251,14 @@ export async function startLocalCloud(
     });
     await mq.resume();
     await states.resume();
+    await applyLocalTriggers(url, config, stateMachineArns);
+    await ecs.resume();
+    collector = startMetricsCollector({
+      periodSeconds: config.metricsPeriodSeconds,
+      brokers: () => collectableBrokers(runtime),
+      publish: (namespace, data) => cloudwatch.metrics.putMetricData(namespace, data),
+      log: events.log,
+    });
   } catch (error) {
     await stop();
     throw error;

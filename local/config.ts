@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type MetricsPeriodSeconds, parseMetricsPeriod } from "./metrics/period.js";
 import type { LocalCredentials } from "./server/sigv4.js";
 
 export interface LocalCloudConfig {
@@ -9,6 +10,8 @@ export interface LocalCloudConfig {
   region: string;
   dataDir: string;
   credentials: LocalCredentials;
+  /** How often brokers' counters become AWS/AmazonMQ metrics (MQOPS_METRICS_PERIOD_SECONDS: 60, or 10/30). */
+  metricsPeriodSeconds: MetricsPeriodSeconds;
   /** Where the credentials came from, for the start banner. */
   credentialsSource: "environment" | "generated" | "data directory";
 }
@@ -83,6 +86,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env, cwd = proces
     port: port(env.MQOPS_PORT),
     region: env.MQOPS_REGION ?? "us-east-1",
     dataDir,
+    metricsPeriodSeconds: parseMetricsPeriod(env.MQOPS_METRICS_PERIOD_SECONDS),
     ...resolveCredentials(dataDir, env),
   };
 }
