@@ -294,7 +294,12 @@ export class Fleet {
     let changed = false;
     for (const service of this.state.services) {
       if (service.status === "INACTIVE") continue;
-      changed = this.reconcileService(service, now) || changed;
+      try {
+        changed = this.reconcileService(service, now) || changed;
+      } catch (error) {
+        // One service's trouble must not stop the scheduler (this runs from a timer) or the others.
+        console.error(`[mqops ecs] ${service.serviceArn}: ${(error as Error).message}`);
+      }
     }
     changed = this.prune(now) || changed;
     if (changed) this.save();

@@ -60,6 +60,10 @@ export function startHostProcess(command: HostCommand, logFile: string): HostPro
       stdio: ["ignore", fd, fd],
       detached: true,
     });
+  } catch (error) {
+    // spawn throws at once on arguments it cannot pass (a NUL byte in the environment, say).
+    const exit = { exitCode: 127, error: (error as Error).message };
+    return { pid: undefined, started: Promise.resolve(false), exited: Promise.resolve(exit), stop() {} };
   } finally {
     closeSync(fd);
   }
