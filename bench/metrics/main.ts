@@ -1,3 +1,4 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,6 @@ import { collectableBrokers } from "../../local/metrics/runtime-brokers.js";
 import { connectStomp } from "../../local/metrics/stomp-client.js";
 import { totalCpuMs } from "./jvm-cpu.js";
 import { mean, ms, percentile } from "./percentiles.js";
-import { RoundTripProbe } from "./round-trip.js";
 
 const USAGE = `Usage: npm run bench:metrics -- [--brokers N] [--queues N] [--collections N] [--round-trips N]
   Starts N real single-instance ActiveMQ brokers (default 3) with --queues queues each (default 200),
@@ -94,18 +94,49 @@ function jvmPids(specs: BrokerRunSpec[]): number[] {
   return specs.flatMap((spec) => runtime.status(spec.brokerId).flatMap((instance) => instance.pid ?? []));
 }
 
-async function roundTrips(probe: RoundTripProbe, count: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let trip = 0; trip < count; trip++) {
-    times.push(await probe.once());
-    await sleep(ROUND_TRIP_GAP_MS);
+type ProbeReply = { kind: "ready" } | { kind: "times"; times: number[] } | { kind: "error"; message: string };
+
+/** The round-trip probe, in a child process (see probe-process.ts). */
+class ProbeProcess {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(port: number): Promise<ProbeProcess> {
+    const child = fork(path.join(import.meta.dirname, "probe-process.ts"), [], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const probe = new ProbeProcess(child);
+    // The credentials travel over IPC, not on the command line.
+    await probe.ask({ kind: "connect", port, credentials: user, queue: PROBE_QUEUE });
+    return probe;
   }
-  return times;
+
+  async trips(count: number): Promise<number[]> {
+    const reply = await this.ask({ kind: "trips", count, gapMs: ROUND_TRIP_GAP_MS });
+    return reply.kind === "times" ? reply.times : [];
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+
+  private ask(command: object): Promise<ProbeReply> {
+    return new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error("the probe process exited"));
+      this.child.once("exit", onExit);
+      this.child.once("message", (reply: ProbeReply) => {
+        this.child.off("exit", onExit);
+        if (reply.kind === "error") reject(new Error(`probe: ${reply.message}`));
+        else resolve(reply);
+      });
+      this.child.send(command);
+    });
+  }
 }
 
 async function main(): Promise<void> {
   let collector: MetricsCollector | undefined;
-  let probe: RoundTripProbe | undefined;
+  let probe: ProbeProcess | undefined;
   try {
     const specs = await startBrokers();
     for (const spec of specs) await createQueues(spec);
@@ -157,9 +188,9 @@ async function main(): Promise<void> {
     const idleJvmPerCollection = (totalCpuMs(pids) - idleJvmBefore) / COLLECTIONS;
 
     const first = specs[0];
-    probe = await RoundTripProbe.connect(first?.ports[0]?.stomp ?? 0, user, PROBE_QUEUE);
-    await roundTrips(probe, 20); // warm-up
-    const quiet = await roundTrips(probe, ROUND_TRIPS);
+    probe = await ProbeProcess.start(first?.ports[0]?.stomp ?? 0);
+    await probe.trips(20); // warm-up
+    const quiet = await probe.trips(ROUND_TRIPS);
     let collecting = true;
     let collectionsDuring = 0;
     const loop = (async () => {
@@ -168,7 +199,7 @@ async function main(): Promise<void> {
         collectionsDuring += 1;
       }
     })();
-    const busy = await roundTrips(probe, ROUND_TRIPS);
+    const busy = await probe.trips(ROUND_TRIPS);
     collecting = false;
     await loop;
 
@@ -198,7 +229,7 @@ async function main(): Promise<void> {
       `    added latency              p50 ${ms(percentile(busy, 50) - percentile(quiet, 50), 2)}  p95 ${ms(percentile(busy, 95) - percentile(quiet, 95), 2)}`,
     );
   } finally {
-    probe?.close();
+    probe?.stop();
     await collector?.stop();
     await runtime.stopAll();
     rmSync(dataDir, { recursive: true, force: true });

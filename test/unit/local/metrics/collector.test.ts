@@ -35,7 +35,7 @@ async function fakeBroker(port = 0): Promise<FakeStatisticsBroker> {
 
 function collector(
   brokers: () => CollectableBroker[],
-  options: { periodSeconds?: number; now?: () => number; log?: (line: string) => void } = {},
+  options: { periodSeconds?: number; now?: () => number; log?: (line: string) => void; readMs?: number } = {},
 ) {
   const published: Published[] = [];
   let clock = T0 + 5_000;
@@ -46,7 +46,7 @@ function collector(
       published.push({ namespace, data });
     },
     now: options.now ?? (() => clock),
-    timeouts: { connectMs: 1_000, readMs: 500 },
+    timeouts: { connectMs: 1_000, readMs: options.readMs ?? 500 },
     ...(options.log ? { log: options.log } : {}),
   });
   started.collectors.push(instance);
@@ -230,7 +230,8 @@ describe("startMetricsCollector", () => {
     broker.queue("ActiveMQ.Advisory.Queue");
     broker.queue("ID:vm-1-2:1:1");
     broker.queue("ActiveMQ.DLQ").size = 1;
-    const run = collector(() => [single("big", broker.port)]);
+    // A thousand replies take a while on a loaded machine; this test is not about timeouts.
+    const run = collector(() => [single("big", broker.port)], { readMs: 15_000 });
 
     await run.collector.collectOnce();
 
