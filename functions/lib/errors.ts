@@ -129,3 +129,5 @@ export const ERRORS = {
   /** The autoscaling workflow's Fail for any other error (the error itself is recorded). */
   AutoscalingFailed: "AutoscalingFailedError",
 } as const;
+
+export * from "./maintenance-errors.js";

@@ -1,6 +1,13 @@
 /** The message mqops publishes to its notifications topic (SNS), one shape for every event type. */
 export interface Notification {
-  type: "BrokerProvisioned" | "BrokerProvisioningFailed" | "QueueScaled";
+  type:
+    | "BrokerProvisioned"
+    | "BrokerProvisioningFailed"
+    | "QueueScaled"
+    | "MaintenanceCompleted"
+    | "MaintenanceSkipped"
+    | "MaintenanceFailed"
+    | "MaintenanceRolledBack";
   brokerName: string;
   detail: Record<string, unknown>;
 }

@@ -22,9 +22,31 @@ export interface EvaluationInput {
 }
 
 export interface EvaluationOutcome {
-  value: StateValue;
-  reason: string;
-  reasonData: string;
+  readonly value: StateValue;
+  readonly reason: string;
+  readonly reasonData: string;
+}
+
+/**
+ * Most evaluations confirm the current state and their texts are never read: they are written on
+ * first use (a timer evaluates every alarm every period).
+ */
+function outcome(
+  value: StateValue,
+  describe: () => { reason: string; reasonData: string },
+): EvaluationOutcome {
+  let text: { reason: string; reasonData: string } | undefined;
+  return {
+    value,
+    get reason() {
+      text ??= describe();
+      return text.reason;
+    },
+    get reasonData() {
+      text ??= describe();
+      return text.reasonData;
+    },
+  };
 }
 
 const OPERATOR_WORDS: Record<StaticComparisonOperator, string> = {
@@ -110,31 +132,28 @@ function prematureAlarm(recent: PeriodDatapoint[], m: number, breaching: (point:
 
 function allMissing(input: EvaluationInput, recent: PeriodDatapoint[]): EvaluationOutcome | undefined {
   const n = input.rule.evaluationPeriods;
-  const data = reasonData(input, [], recent);
+  const data = () => reasonData(input, [], recent);
   switch (input.rule.treatMissingData) {
     case "ignore":
       return undefined;
     case "missing":
-      return {
-        value: "INSUFFICIENT_DATA",
+      return outcome("INSUFFICIENT_DATA", () => ({
         reason: `Insufficient Data: ${plural(n, "datapoint")} ${verb(n)} unknown.`,
-        reasonData: data,
-      };
+        reasonData: data(),
+      }));
     case "breaching":
     case "notBreaching": {
       const treatedAs = input.rule.treatMissingData === "breaching" ? "Breaching" : "NonBreaching";
-      return {
-        value: treatedAs === "Breaching" ? "ALARM" : "OK",
+      return outcome(treatedAs === "Breaching" ? "ALARM" : "OK", () => ({
         reason:
           `Threshold Crossed: no datapoints were received for ${plural(n, "period")} and ` +
           `${plural(n, "missing datapoint")} ${verb(n)} treated as [${treatedAs}].`,
-        reasonData: data,
-      };
+        reasonData: data(),
+      }));
     }
   }
 }
 
-/** The StateReason AWS writes, e.g. "Threshold Crossed: 1 out of the last 1 datapoints [5.0 (30/11/26 23:30:00)] was greater than the threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition)." */
 function decided(
   input: EvaluationInput,
   value: "ALARM" | "OK",
@@ -142,6 +161,17 @@ function decided(
   evaluated: PeriodDatapoint[],
   breachingCount: number,
 ): EvaluationOutcome {
+  return outcome(value, () => describeDecision(input, value, real, evaluated, breachingCount));
+}
+
+/** The StateReason AWS writes, e.g. "Threshold Crossed: 1 out of the last 1 datapoints [5.0 (30/11/26 23:30:00)] was greater than the threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition)." */
+function describeDecision(
+  input: EvaluationInput,
+  value: "ALARM" | "OK",
+  real: Present[],
+  evaluated: PeriodDatapoint[],
+  breachingCount: number,
+): { reason: string; reasonData: string } {
   const { rule } = input;
   const n = rule.evaluationPeriods;
   const toAlarm = value === "ALARM";
@@ -156,7 +186,7 @@ function decided(
     `${toAlarm ? "" : "not "}${OPERATOR_WORDS[rule.comparisonOperator]} the threshold ` +
     `(${javaDouble(rule.threshold)}) (minimum ${plural(minimum, "datapoint")} for ` +
     `${toAlarm ? "OK -> ALARM" : "ALARM -> OK"} transition).`;
-  return { value, reason, reasonData: reasonData(input, real, evaluated) };
+  return { reason, reasonData: reasonData(input, real, evaluated) };
 }
 
 /** StateReasonData as AWS writes it: version, queryDate, startDate, statistic, period, recentDatapoints, threshold, evaluatedDatapoints. */

@@ -1,0 +1,102 @@
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { z } from "zod";
+import { callAws } from "../lib/aws-errors.js";
+import { sns } from "../lib/clients.js";
+import { requireEnv } from "../lib/config.js";
+import { workflowStep } from "../lib/middleware.js";
+import { type Notification, publishInput } from "../lib/notifications.js";
+import { stepBase } from "../lib/step-input.js";
+import { recordBrokerProgress } from "./progress.js";
+import { brokerRefSchema } from "./request.js";
+
+const NOTIFICATIONS_TOPIC_ARN = requireEnv("NOTIFICATIONS_TOPIC_ARN");
+
+export const OUTCOMES = ["COMPLETED", "SKIPPED", "FAILED", "ROLLED_BACK"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+const EVENT_TYPES: Record<Outcome, Notification["type"]> = {
+  COMPLETED: "MaintenanceCompleted",
+  SKIPPED: "MaintenanceSkipped",
+  FAILED: "MaintenanceFailed",
+  ROLLED_BACK: "MaintenanceRolledBack",
+};
+
+const errorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+const inputSchema = z.object({
+  ...stepBase,
+  runId: z.string(),
+  broker: brokerRefSchema,
+  status: z.enum(OUTCOMES),
+  /** The iteration's state: whatever of these the broker's steps got to. */
+  state: z
+    .object({
+      reason: z.string().optional(),
+      plan: z
+        .object({
+          targetEngineVersion: z.string().optional(),
+          reasons: z.array(z.string()).optional(),
+          refusal: z.string().optional(),
+        })
+        .loose()
+        .optional(),
+      error: errorSchema.optional(),
+      rollback: z
+        .object({ runbook: z.array(z.string()).optional() })
+        .loose()
+        .optional(),
+      rollbackError: errorSchema.optional(),
+    })
+    .loose(),
+});
+
+/** A step's Cause as Lambda reports it (`{"errorType","errorMessage"}`), or the text itself. */
+function causeText(cause: string | undefined): string | undefined {
+  if (cause === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === "string" ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
+/**
+ * Ends one broker's maintenance: its state-table record gets the outcome, and the notifications topic
+ * an event (`eventType` MaintenanceCompleted, MaintenanceSkipped, MaintenanceFailed or
+ * MaintenanceRolledBack; a rollback or failure carries the runbook). Returns the broker's outcome.
+ */
+export const reportOutcome = async (input: z.infer<typeof inputSchema>) => {
+  const { runId, broker, status, state } = input;
+  const error = state.rollbackError ?? state.error;
+  const reason = state.reason ?? state.plan?.refusal ?? state.plan?.reasons?.join("; ");
+  const outcome = {
+    brokerId: broker.brokerId,
+    brokerName: broker.brokerName,
+    status,
+    ...(state.plan?.targetEngineVersion === undefined
+      ? {}
+      : { targetEngineVersion: state.plan.targetEngineVersion }),
+    ...(reason === undefined || reason === "" ? {} : { reason }),
+    ...(error === undefined ? {} : { error: error.Error, cause: causeText(error.Cause)?.slice(0, 1000) }),
+    ...(state.rollback?.runbook === undefined ? {} : { runbook: state.rollback.runbook }),
+  };
+  await recordBrokerProgress(runId, broker.brokerId, "DONE", {
+    ...outcome,
+    finishedAt: new Date().toISOString(),
+  });
+  await callAws("Publish", () =>
+    sns.send(
+      new PublishCommand(
+        publishInput(NOTIFICATIONS_TOPIC_ARN, {
+          type: EVENT_TYPES[status],
+          brokerName: broker.brokerName,
+          detail: { runId, ...outcome },
+        }),
+      ),
+    ),
+  );
+  return outcome;
+};
+
+export const handler = workflowStep(inputSchema, reportOutcome);
