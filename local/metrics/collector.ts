@@ -110,10 +110,10 @@ function counterReading(statistics: InstanceStatistics): CounterReading {
  * - Every datum of a collection carries the start of the period it covers as its timestamp (counts
  *   are what happened in that period; gauges are their value at its end), so the period is complete
  *   in CloudWatch as soon as it is published. StorageResolution is 1 below 60 s.
- * - Counts are differences of the broker's cumulative counters (`counters.ts`). The collector's first
- *   collection has nothing to count from and publishes gauges only: the counters of a broker that ran
- *   before the collector started hold activity of unknown periods. An instance or queue first seen
- *   later started after the previous read, so its counts start from 0.
+ * - Counts are differences of the broker's cumulative counters (`counters.ts`). The collector reads
+ *   every instance once as it starts, publishing nothing, so that activity from before it started
+ *   (of unknown periods) is not counted. An instance or queue first seen later started after the
+ *   previous read, so its counts start from 0.
  */
 export function startMetricsCollector(options: MetricsCollectorOptions): MetricsCollector {
   const periodSeconds = options.periodSeconds;
@@ -124,7 +124,6 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
   const readers = new Map<string, InstanceStatisticsReader>();
   const readings = new Map<string, CounterReading>();
   const answering = new Set<string>();
-  let collectedBefore = false;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let busy = false;
@@ -166,12 +165,18 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
     }
   }
 
-  async function collect(periodStart: number): Promise<void> {
+  /** One read of every instance; `periodStart` undefined is the start's baseline read, which publishes nothing. */
+  async function collect(periodStart: number | undefined): Promise<void> {
     const targets = instanceTargets(await options.brokers());
     forgetGone(targets);
     const results = await Promise.all(targets.map(readInstance));
-    const baselineOnly = !collectedBefore;
-    collectedBefore = true;
+    if (periodStart === undefined) {
+      targets.forEach((instance, position) => {
+        const statistics = results[position];
+        if (statistics !== undefined) readings.set(instance.key, counterReading(statistics));
+      });
+      return;
+    }
     const base = {
       timestamp: new Date(periodStart),
       storageResolution: storageResolution(periodSeconds),
@@ -183,16 +188,14 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
       const statistics = results[position];
       if (statistics === undefined) return;
       const reading = counterReading(statistics);
-      const counts: Map<string, QueueCounters> | undefined = baselineOnly
-        ? undefined
-        : periodCounts(readings.get(instance.key), reading);
+      const counts: Map<string, QueueCounters> = periodCounts(readings.get(instance.key), reading);
       readings.set(instance.key, reading);
       const context: DatumContext = { ...base, broker: brokerDimension(instance.brokerName, instance.index) };
       data.push(...brokerDatums(context, statistics.broker));
       const queues = [...statistics.queues]
         .sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0))
         .slice(0, MAX_QUEUES_PER_BROKER);
-      for (const queue of queues) data.push(...queueDatums(context, queue, counts?.get(queue.queue)));
+      for (const queue of queues) data.push(...queueDatums(context, queue, counts.get(queue.queue)));
     });
     for (let start = 0; start < data.length; start += MAX_DATUMS_PER_PUBLISH) {
       await options.publish(AMAZON_MQ_NAMESPACE, data.slice(start, start + MAX_DATUMS_PER_PUBLISH));
@@ -200,7 +203,7 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
   }
 
   /** Collections run one after another: each counts from the readings the previous one left. */
-  function enqueue(periodStart: number): Promise<void> {
+  function enqueue(periodStart: number | undefined): Promise<void> {
     const next = running.then(async () => {
       if (stopped) return;
       busy = true;
@@ -237,6 +240,11 @@ export function startMetricsCollector(options: MetricsCollectorOptions): Metrics
     timer.unref();
   }
 
+  // Counters of a broker that ran before the collector hold activity of unknown periods: the
+  // baseline read now makes the first period count only what happens from here on.
+  enqueue(undefined).catch((error: unknown) =>
+    log(`metrics: first read failed: ${(error as Error).message}`),
+  );
   schedule();
   return {
     collectOnce: () => enqueue(lastCompletePeriodStart(now(), periodSeconds)),

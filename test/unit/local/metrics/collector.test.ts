@@ -96,7 +96,7 @@ describe("startMetricsCollector", () => {
     ).toThrow(InvalidMetricsPeriodError);
   });
 
-  it("publishes gauges first, then each period's counts as the broker's own counters moved", async () => {
+  it("publishes each period's counts as the broker's own counters moved, from the collector's start on", async () => {
     const broker = await fakeBroker();
     Object.assign(broker.queue("orders"), {
       enqueueCount: 100,
@@ -106,11 +106,11 @@ describe("startMetricsCollector", () => {
     });
     const run = collector(() => [single("shop", broker.port)]);
 
+    // Activity from before the collector started belongs to no known period: it is not counted.
     await run.collector.collectOnce();
     const first = run.last();
     expect(value(first, "QueueSize", "shop-1", "orders")).toBe(10);
-    // Activity from before the collector started belongs to no known period.
-    expect(value(first, "EnqueueCount", "shop-1", "orders")).toBeUndefined();
+    expect(value(first, "EnqueueCount", "shop-1", "orders")).toBe(0);
 
     Object.assign(broker.queue("orders"), {
       enqueueCount: 130,
@@ -134,6 +134,33 @@ describe("startMetricsCollector", () => {
       new Set(["2026-12-01T10:00:00.000Z"]),
     );
     expect(new Set(second.map((datum) => datum.StorageResolution))).toEqual(new Set([60]));
+  });
+
+  it("counts activity between its start and its first collection", async () => {
+    const broker = await fakeBroker();
+    Object.assign(broker.queue("orders"), { enqueueCount: 100 });
+    const run = collector(() => [single("shop", broker.port)]);
+    // The start's baseline read: both requests answered.
+    await expect.poll(() => broker.answered).toBe(2);
+
+    broker.queue("orders").enqueueCount = 104;
+    await run.collector.collectOnce();
+
+    expect(value(run.last(), "EnqueueCount", "shop-1", "orders")).toBe(4);
+  });
+
+  it("counts everything of a broker it could not read at its start (started later)", async () => {
+    const port = await closedPort();
+    const run = collector(() => [single("late", port)]);
+    await run.collector.collectOnce();
+    expect(run.last()).toEqual([]);
+
+    const broker = await fakeBroker(port);
+    Object.assign(broker.queue("orders"), { enqueueCount: 12, size: 12 });
+    run.tick();
+    await run.collector.collectOnce();
+
+    expect(value(run.last(), "EnqueueCount", "late-1", "orders")).toBe(12);
   });
 
   it("counts a queue created after the first collection from zero", async () => {

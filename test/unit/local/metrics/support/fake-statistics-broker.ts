@@ -65,6 +65,8 @@ export class FakeStatisticsBroker {
   readonly queues = new Map<string, FakeQueue>();
   /** When false the broker accepts connections and reads frames but never answers (a hung JVM). */
   answers = true;
+  /** Statistics requests answered so far. */
+  answered = 0;
   /** STOMP connections currently open. */
   readonly sockets = new Set<Socket>();
   private server: Server | undefined;
@@ -154,6 +156,7 @@ export class FakeStatisticsBroker {
             for (const [name, queue] of this.queues) reply(this.queueReply(name, queue));
             reply(`{"map":""}`);
           }
+          this.answered += 1;
         }
       }
     });
