@@ -93,23 +93,6 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): LineFit |
 }
 
 /**
- * The longest run of minutes with no arrivals between two minutes that had some, within the clean
- * windows among the last `minutes`. Rare traffic shows itself this way: a queue whose messages came
- * twenty minutes apart is not idle after fifteen quiet minutes.
- */
-export function longestQuietGap(latest: number, minutes: number, clean: CleanWindows): number {
-  let longest = 0;
-  let lastBusy: number | undefined;
-  for (let i = minutes - 1; i >= 0; i--) {
-    const window = clean(latest - 60 * i);
-    if (!window || window.enqueueCount === 0) continue;
-    if (lastBusy !== undefined) longest = Math.max(longest, lastBusy - i - 1);
-    lastBusy = i;
-  }
-  return longest;
-}
-
-/**
  * Separate stretches of minutes with arrivals above `threshold` among the clean windows of the last
  * `minutes` (a missing window does not split a stretch). Two or more mean a load that comes and goes:
  * a square wave, recurring bursts. One is a single episode, such as a burst, that has no reason to return.

@@ -1,12 +1,4 @@
-import {
-  type CleanWindows,
-  episodesAbove,
-  fitLine,
-  highestSpanRate,
-  longestQuietGap,
-  meanArrivals,
-  recentArrivals,
-} from "./arrivals.js";
+import { type CleanWindows, episodesAbove, fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
 import {
   type CompleteWindow,
   estimateServiceRate,
@@ -90,9 +82,13 @@ const SERVICE_RATE_LOOKBACK_SECONDS = 3_600;
 /** The recent stretch whose service rate wins when it has enough evidence: consumers may have slowed down. */
 const RECENT_SERVICE_RATE_SECONDS = 900;
 /** Share of the last minute's arrivals assumed to go on over a reaction time, when above the sustained rate. */
-const GROWTH_SHARE_OF_LAST_MINUTE = 0.5;
+const GROWTH_SHARE_OF_LAST_MINUTE = 0.25;
 /** Minutes of arrivals whose spread is taken as the minute-to-minute noise. */
-const NOISE_MINUTES = 10;
+const NOISE_MINUTES = 15;
+/** Minutes summed before the noise is measured, so that only noise that accumulates counts. */
+const NOISE_BLOCK_MINUTES = 5;
+/** Headroom on a replayed hour's fleet: the pattern will not repeat exactly. */
+const REPLAY_HEADROOM = 1.1;
 /** Minutes above this multiple of the current rate (and clear of its Poisson noise) count as a high episode. */
 const EPISODE_FACTOR = 1.5;
 
@@ -398,21 +394,24 @@ function scaleInNeed(
   const reaction = reactionSeconds(settings) / 60;
   const drain = drainAllowanceSeconds(settings) / 60;
   const fit = fitLine(offsets, rates);
-  const noise = standardDeviation(rates.slice(-NOISE_MINUTES));
   const level = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
   // A load that came and went more than once in the hour (a square wave, recurring bursts) is expected
-  // back: the fleet keeps what its busiest stretch needed. A single episode (one burst) is not.
+  // back: the fleet keeps what its busiest stretch of the hold and reaction time needed, which already
+  // holds the pattern's worst alignment, so no noise is added to it. A single episode (one burst) is not
+  // expected back, and its minutes are not noise either.
   const hour = Math.round(SERVICE_RATE_LOOKBACK_SECONDS / 60);
   const threshold = EPISODE_FACTOR * level + 3 * Math.sqrt(level) + 1;
   const episodes = episodesAbove(latestStart, hour, threshold, clean);
   let expected = level;
+  let noise = accumulatingNoise(rates.slice(-NOISE_MINUTES).filter((r) => r <= threshold));
   let why = `${round(level)}/min over the last ${hold} min`;
+  let floor = 0;
   if (episodes >= 2) {
-    const highest = highestSpanRate(latestStart, hour - hold + 1, hold, clean) ?? level;
-    if (highest > level) {
-      expected = highest;
-      why = `load came and went ${episodes} times in the hour, up to ${round(highest)}/min over ${hold} min`;
-    }
+    // Replaying the hour against a fixed fleet gives what the pattern's high phases pile up.
+    const hourRates = recentArrivals(latestStart, hour, clean).rates;
+    floor = replayFleet(hourRates, mu, settings);
+    noise = 0;
+    why = `load came and went ${episodes} times in the hour; replayed, it needs ${floor}`;
   }
   if (fit && fit.slope > fit.slopeError) {
     // Rising: what the trend reaches by the end of the hold, if more.
@@ -431,6 +430,7 @@ function scaleInNeed(
         1e-9,
     ),
     estimates.requiredConsumers,
+    floor,
   );
   return {
     consumers,
@@ -438,11 +438,58 @@ function scaleInNeed(
   };
 }
 
-function standardDeviation(values: readonly number[]): number {
-  const n = values.length;
+/**
+ * The fewest consumers that would have carried `rates` (arrivals per minute, oldest first) without the
+ * scale-out test firing once: the queue replayed minute by minute against a fixed fleet, with the same
+ * test a decision applies. A load that comes and goes within the hour (a square wave) needs what its high
+ * phases pile up, not its peak rate.
+ */
+function replayFleet(rates: readonly number[], mu: number, settings: ScalingSettings): number {
+  const carries = (consumers: number): boolean => {
+    const capacity = consumers * mu;
+    let backlog = 0;
+    for (let k = 0; k < rates.length; k++) {
+      const rate = rates[k] ?? 0;
+      backlog = Math.max(0, backlog + rate - capacity);
+      let sum = 0;
+      let seen = 0;
+      for (let j = Math.max(0, k - SUSTAINED_MINUTES + 1); j <= k; j++) {
+        sum += rates[j] ?? 0;
+        seen++;
+      }
+      if (need(rate, sum / seen, backlog, mu, settings).required > consumers) return false;
+    }
+    return true;
+  };
+  let high = 1;
+  while (!carries(high)) high *= 2;
+  let low = 0;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (carries(middle)) high = middle;
+    else low = middle;
+  }
+  return Math.ceil(REPLAY_HEADROOM * high);
+}
+
+/**
+ * The per-minute noise that accumulates: the spread of 5-minute sums, scaled back to one minute. For
+ * independent noise it is the minutes' own spread; a load that alternates within a few minutes (a short
+ * square wave) averages out over them and adds little, as it does to the backlog.
+ */
+function accumulatingNoise(rates: readonly number[]): number {
+  const block = NOISE_BLOCK_MINUTES;
+  const sums: number[] = [];
+  for (let i = 0; i + block <= rates.length; i++) {
+    let sum = 0;
+    for (let j = i; j < i + block; j++) sum += rates[j] ?? 0;
+    sums.push(sum);
+  }
+  const n = sums.length;
   if (n < 2) return 0;
-  const mean = values.reduce((sum, v) => sum + v, 0) / n;
-  return Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1));
+  const mean = sums.reduce((sum, v) => sum + v, 0) / n;
+  const spread = Math.sqrt(sums.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1));
+  return spread / Math.sqrt(block);
 }
 
 /**
@@ -455,11 +502,10 @@ function isQuiet(input: ScalingInput, clean: CleanWindows): boolean {
   // With less than an hour of history, how far apart messages come is not known yet.
   const oldest = Math.min(...input.windows.map((w) => w.start));
   if (oldest > latestStart - 60 * (hour - MIN_HISTORY_SLACK_MINUTES)) return false;
-  const gap = longestQuietGap(latestStart, hour, clean);
-  const minutes = Math.min(
-    hour - 1,
-    Math.max(Math.round(input.settings.scaleToZero.quietPeriodSeconds / 60), 2 * gap + FLAP_SECONDS / 60),
-  );
+  // Messages that keep coming back at random (two or more separate arrival episodes in the hour) may
+  // come back within the flap window however long the queue has been quiet: keep one consumer.
+  if (episodesAbove(latestStart, hour, 0, clean) >= 2) return false;
+  const minutes = Math.round(input.settings.scaleToZero.quietPeriodSeconds / 60);
   let seen = 0;
   for (let i = 0; i < minutes; i++) {
     const window = clean(latestStart - 60 * i);
