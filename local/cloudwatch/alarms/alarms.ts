@@ -110,17 +110,23 @@ export function createAlarms(options: AlarmsOptions): Alarms {
     for (const interval of intervals) if (!timers.has(interval)) arm(interval);
   }
 
-  /** Fires at the next multiple of `interval`, when a period has just ended and its data must be there. */
+  /**
+   * Fires a little after each multiple of `interval`: the data of the period that just ended is
+   * published at its end (the collector stamps it with the period's start) and wakes its alarms
+   * itself; the timer is for noticing data that did not come, so it leaves the publisher a fifth of
+   * the interval before it looks.
+   */
   function arm(interval: number) {
     if (closed) return;
     const intervalMs = interval * 1000;
-    const delay = Math.min(intervalMs, Math.max(0, intervalMs - (now() % intervalMs)));
+    const graceMs = intervalMs / 5;
+    const sinceBoundary = (((now() - graceMs) % intervalMs) + intervalMs) % intervalMs;
     const timer = setTimeout(() => {
       timers.delete(interval);
       for (const alarm of alarms.values())
         if (timerIntervalOf(alarm.period) === interval) void schedule(alarm.alarmName);
       if ([...alarms.values()].some((alarm) => timerIntervalOf(alarm.period) === interval)) arm(interval);
-    }, delay || intervalMs);
+    }, intervalMs - sinceBoundary);
     timer.unref();
     timers.set(interval, timer);
   }

@@ -433,8 +433,11 @@ describe("evaluation", () => {
     metrics.put("AWS/AmazonMQ", "QueueSize", queueDepth.Dimensions, Date.now(), 1);
     await vi.advanceTimersByTimeAsync(0);
     expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM", "OK"]);
-    // Nothing arrives afterwards; the 10-second timer notices within two periods.
+    // Nothing arrives afterwards: the 10-second timer (2 s after each boundary) notices once the
+    // range (3 periods) has none, at 23:30:42 (the datapoint is of 23:30:00-23:30:10).
     await vi.advanceTimersByTimeAsync(40_000);
+    expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM", "OK"]);
+    await vi.advanceTimersByTimeAsync(1_500);
     expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM", "OK", "ALARM"]);
   });
 });
