@@ -34,6 +34,59 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["states:DescribeExecution", "states:GetExecutionHistory"],
     environment: ["PROVISIONING_STATE_MACHINE_ARN"],
   },
+  "functions/api/put-autoscaling.handler": {
+    actions: [
+      "cloudwatch:PutMetricAlarm",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "ecs:DescribeServices",
+      "mq:DescribeBroker",
+    ],
+    environment: ["AUTOSCALING_ALARM_PERIOD_SECONDS", "AUTOSCALING_ALARM_PREFIX", "STATE_TABLE_NAME"],
+  },
+  "functions/api/get-autoscaling.handler": {
+    actions: ["cloudwatch:DescribeAlarms", "dynamodb:GetItem", "dynamodb:Query", "ecs:DescribeServices"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/api/delete-autoscaling.handler": {
+    actions: ["cloudwatch:DeleteAlarms", "dynamodb:DeleteItem", "dynamodb:GetItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/autoscaling/resolve-registration.handler": {
+    actions: ["dynamodb:GetItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/autoscaling/acquire-lease.handler": {
+    actions: ["dynamodb:UpdateItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/autoscaling/read-fleet.handler": { actions: ["ecs:DescribeServices"], environment: [] },
+  "functions/autoscaling/read-queue-metrics.handler": {
+    actions: ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData"],
+    environment: [],
+  },
+  "functions/autoscaling/decide.handler": { actions: [], environment: [] },
+  "functions/autoscaling/apply-decision.handler": {
+    actions: ["dynamodb:UpdateItem", "ecs:UpdateService"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/autoscaling/record-decision.handler": {
+    actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/autoscaling/notify-scaled.handler": {
+    actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
+    environment: ["NOTIFICATIONS_TOPIC_ARN"],
+  },
+  "functions/autoscaling/finish.handler": {
+    actions: ["cloudwatch:SetAlarmState", "dynamodb:UpdateItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/autoscaling/record-failure.handler": {
+    actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
   "functions/provisioning/validate-request.handler": { actions: [], environment: [] },
   "functions/provisioning/create-configuration.handler": {
     actions: ["mq:CreateConfiguration", "mq:ListConfigurations", "mq:UpdateConfiguration"],
@@ -82,55 +135,6 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
   "functions/provisioning/notify-failure.handler": {
     actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
     environment: ["NOTIFICATIONS_TOPIC_ARN"],
-  },
-  "functions/maintenance/select-brokers.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "mq:ListBrokers"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/precheck.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/plan.handler": {
-    actions: [
-      "dynamodb:UpdateItem",
-      "mq:DescribeBroker",
-      "mq:DescribeBrokerEngineTypes",
-      "mq:DescribeConfiguration",
-    ],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/snapshot.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/apply.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:UpdateBroker"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/reboot.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:RebootBroker"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/check-settled.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/postcheck.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/rollback.handler": {
-    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "mq:RebootBroker", "mq:UpdateBroker"],
-    environment: ["STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/report-outcome.handler": {
-    actions: ["dynamodb:UpdateItem", "kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
-    environment: ["NOTIFICATIONS_TOPIC_ARN", "STATE_TABLE_NAME"],
-  },
-  "functions/maintenance/summarize.handler": {
-    actions: ["dynamodb:UpdateItem"],
-    environment: ["STATE_TABLE_NAME"],
   },
 };
 

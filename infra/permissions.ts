@@ -1,4 +1,6 @@
-import { executionsArn, region, stateMachineArn } from "./aws-context.js";
+import { TAG_AUTOSCALING } from "../functions/lib/state-table.js";
+import { AUTOSCALING_TRIGGER } from "../workflows/triggers.js";
+import { accountId, executionsArn, partition, region, stateMachineArn } from "./aws-context.js";
 import { FUNCTION_GRANTS, type FunctionGrant, MQ_AUTHORIZED_EC2_ACTIONS } from "./grants.js";
 import { notificationsTopic } from "./notifications.js";
 import { brokerSecretsArn } from "./secrets.js";
@@ -31,11 +33,23 @@ export function environmentOf(grant: FunctionGrant): Record<string, $util.Input<
     const workflow = workflowOfEnvironment(name);
     if (name === "STATE_TABLE_NAME") values[name] = stateTable.name;
     else if (name === "NOTIFICATIONS_TOPIC_ARN") values[name] = notificationsTopic.arn;
+    else if (name === "AUTOSCALING_ALARM_PREFIX") values[name] = autoscalingAlarmPrefix;
+    // Amazon MQ publishes its metrics once a minute: a shorter alarm period would see no data.
+    else if (name === "AUTOSCALING_ALARM_PERIOD_SECONDS") values[name] = "60";
     else if (workflow !== undefined) values[name] = stateMachineArn(physicalName(workflow));
     else throw new Error(`No value for environment variable ${name}: add it to infra/permissions.ts`);
   }
   return values;
 }
+
+/** The prefix the autoscaling alarm rule matches; every alarm the API creates starts with it. */
+const autoscalingAlarmPrefix = physicalName(AUTOSCALING_TRIGGER.name);
+
+/** The autoscaling alarms (the only alarms mqops creates, reads, re-arms or deletes). */
+export const autoscalingAlarmsArn = $interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${autoscalingAlarmPrefix}*`;
+
+/** ECS services in this account and region; statements on it also require the autoscaling tag. */
+const ecsServicesArn = $interpolate`arn:${partition}:ecs:${region}:${accountId}:service/*`;
 
 /**
  * IAM statements for a grant, each action scoped as tightly as its service allows: the state table,
@@ -96,6 +110,24 @@ export function permissionsOf(handler: string, grant: FunctionGrant): Permission
       }
       case "mq":
         permissions.push({ actions, resources: ["*"] });
+        break;
+      case "cloudwatch": {
+        // GetMetricData has no resource-level permissions; the alarm actions take the alarm ARN.
+        const anywhere = actions.filter((action) => action === "cloudwatch:GetMetricData");
+        const onAlarms = actions.filter((action) => action !== "cloudwatch:GetMetricData");
+        if (anywhere.length > 0) permissions.push({ actions: anywhere, resources: ["*"] });
+        if (onAlarms.length > 0) permissions.push({ actions: onAlarms, resources: [autoscalingAlarmsArn] });
+        break;
+      }
+      case "ecs":
+        // Which services get registered is known only at run time: those tagged for mqops.
+        permissions.push({
+          actions,
+          resources: [ecsServicesArn],
+          conditions: [
+            { test: "StringEquals", variable: `aws:ResourceTag/${TAG_AUTOSCALING}`, values: ["true"] },
+          ],
+        });
         break;
       case "ec2": {
         const authorized = actions.filter((action) => MQ_AUTHORIZED_EC2_ACTIONS.includes(action));

@@ -13,6 +13,8 @@ export const stateTable = new aws.dynamodb.Table("StateTable", {
     { name: "pk", type: "S" },
     { name: "sk", type: "S" },
   ],
+  // Autoscaling decision records carry `expiresAt` (epoch seconds) and go after 30 days.
+  ttl: { attributeName: "expiresAt", enabled: true },
   pointInTimeRecovery: { enabled: true },
   serverSideEncryption: { enabled: true },
   deletionProtectionEnabled: retainData,

@@ -1,8 +1,8 @@
-import { maintenance } from "./maintenance.js";
+import { autoscaling } from "./autoscaling.js";
 import { provisioning } from "./provisioning.js";
 import type { WorkflowSpec } from "./types.js";
 
 /** Every workflow mqops deploys; infra/ and local/ both read this list. */
-export const WORKFLOWS: WorkflowSpec[] = [provisioning, maintenance];
+export const WORKFLOWS: WorkflowSpec[] = [provisioning, autoscaling];
 
 export type { WorkflowSpec } from "./types.js";

@@ -7,25 +7,15 @@ export type Trigger =
   | { workflow: string; kind: "schedule"; name: string; expression: string; input: Record<string, unknown> }
   | { workflow: string; kind: "alarm"; name: string; description: string };
 
-/**
- * Maintenance runs hourly, on the hour: each run takes the managed brokers whose weekly maintenance
- * window (in its own time zone) opens within that hour, so each broker is maintained once a week.
- */
-export const MAINTENANCE_SCHEDULE = {
-  workflow: "maintenance",
-  kind: "schedule",
-  name: "maintenance",
-  expression: "cron(0 * * * ? *)",
-  // EventBridge Scheduler replaces <aws.scheduler.scheduled-time> with the hour it fired for.
-  input: {
-    source: "schedule",
-    selection: "window",
-    policy: "minor",
-    scheduledTime: "<aws.scheduler.scheduled-time>",
-  },
+/** The alarm trigger of consumer autoscaling: every queue's alarms are named `mqops-<stage>-autoscaling-…`. */
+export const AUTOSCALING_TRIGGER = {
+  workflow: "autoscaling",
+  kind: "alarm",
+  name: "autoscaling",
+  description: "A registered queue's autoscaling alarm (scale-out, scale-in or from-zero) entered ALARM",
 } as const satisfies Trigger;
 
 export const TRIGGERS: Trigger[] = [
   { workflow: "provisioning", kind: "http", route: "POST /brokers" },
-  MAINTENANCE_SCHEDULE,
+  AUTOSCALING_TRIGGER,
 ];

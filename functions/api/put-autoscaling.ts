@@ -18,6 +18,7 @@ import { RequestValidationError, ResourceConflictError } from "../lib/errors.js"
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 import { rethrowBrokerError } from "../lib/mq-errors.js";
+import { TAG_AUTOSCALING } from "../lib/state-table.js";
 import { parseRegistrationRequest } from "./autoscaling-request.js";
 import { registrationView } from "./autoscaling-view.js";
 
@@ -56,7 +57,7 @@ async function describeService(cluster: string, service: string): Promise<string
     }
     if (name === "AccessDeniedException") {
       throw new RequestValidationError([
-        { field: "ecs.service", message: "is not one mqops may scale: tag it mqops:autoscaling=true" },
+        { field: "ecs.service", message: `is not one mqops may scale: tag it ${TAG_AUTOSCALING}=true` },
       ]);
     }
     throw error;

@@ -4,6 +4,18 @@ export const API_ROUTES = [
   { route: "GET /brokers", handler: "functions/api/list-brokers.handler" },
   { route: "GET /brokers/{id}", handler: "functions/api/get-broker.handler" },
   { route: "DELETE /brokers/{id}", handler: "functions/api/delete-broker.handler" },
+  {
+    route: "PUT /brokers/{id}/queues/{queue}/autoscaling",
+    handler: "functions/api/put-autoscaling.handler",
+  },
+  {
+    route: "GET /brokers/{id}/queues/{queue}/autoscaling",
+    handler: "functions/api/get-autoscaling.handler",
+  },
+  {
+    route: "DELETE /brokers/{id}/queues/{queue}/autoscaling",
+    handler: "functions/api/delete-autoscaling.handler",
+  },
   { route: "GET /executions", handler: "functions/api/list-executions.handler" },
   { route: "GET /executions/{id}", handler: "functions/api/get-execution.handler" },
 ] as const;

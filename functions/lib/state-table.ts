@@ -11,3 +11,9 @@ export const provisioningFailureKey = (clientToken: string) => ({
 /** Tags mqops puts on what it creates, so a retry or a clean-up finds its own resources and only those. */
 export const TAG_CLIENT_TOKEN = "mqops:client-token";
 export const TAG_MANAGED = "mqops:managed";
+/**
+ * The tag an ECS service must carry (value `true`) for mqops to read and scale it on AWS: the
+ * autoscaling functions' IAM allows ecs:DescribeServices and ecs:UpdateService only on services
+ * tagged so, since which services get registered is known only at run time.
+ */
+export const TAG_AUTOSCALING = "mqops:autoscaling";

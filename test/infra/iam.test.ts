@@ -122,6 +122,8 @@ describe("deployed function roles", () => {
     const secrets = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mqops/brokers/*`;
     const machine = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mqops-ci-provisioning`;
     const executions = `arn:aws:states:${REGION}:${ACCOUNT}:execution:mqops-ci-provisioning:*`;
+    const alarms = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:mqops-ci-autoscaling*`;
+    const services = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/*`;
     for (const handler of HANDLERS) {
       for (const statement of inlineStatements(deployed(handler).role)) {
         const resources = asList(statement.Resource);
@@ -134,7 +136,14 @@ describe("deployed function roles", () => {
           else if (action === "states:StartExecution" || action === "states:ListExecutions")
             expect(resources, where).toEqual([machine]);
           else if (service === "states") expect(resources, where).toEqual([executions]);
-          else if (service === "kms") {
+          else if (action === "cloudwatch:GetMetricData") expect(resources, where).toEqual(["*"]);
+          else if (service === "cloudwatch") expect(resources, where).toEqual([alarms]);
+          else if (service === "ecs") {
+            expect(resources, where).toEqual([services]);
+            expect(statement.Condition, where).toEqual({
+              StringEquals: { "aws:ResourceTag/mqops:autoscaling": ["true"] },
+            });
+          } else if (service === "kms") {
             expect(statement.Condition, where).toEqual({
               StringEquals: { "kms:ViaService": [`sns.${REGION}.amazonaws.com`] },
             });
@@ -170,6 +179,8 @@ describe("deployed function roles", () => {
       STATE_TABLE_NAME: "mqops-ci-state",
       NOTIFICATIONS_TOPIC_ARN: String(named(evaluation, "Notifications").state.arn),
       PROVISIONING_STATE_MACHINE_ARN: String(named(evaluation, "ProvisioningStateMachine").state.arn),
+      AUTOSCALING_ALARM_PREFIX: "mqops-ci-autoscaling",
+      AUTOSCALING_ALARM_PERIOD_SECONDS: "60",
     };
     for (const name of own) expect(variables[name], name).toBe(expected[name]);
   });

@@ -5,7 +5,8 @@ import { type Evaluation, evaluateApp, named, ofType } from "./harness.js";
 
 // Schedules and alarms arrive with later workflows; this proves their plumbing on the one workflow
 // that exists, with a trigger list standing in for workflows/triggers.ts.
-vi.mock("../../workflows/triggers.js", () => ({
+vi.mock("../../workflows/triggers.js", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../workflows/triggers.js")>()),
   TRIGGERS: [
     { workflow: "provisioning", kind: "http", route: "POST /brokers" },
     {

@@ -23,9 +23,15 @@ function tasks(value: unknown): Record<string, unknown>[] {
   return [...(state.Type === "Task" ? [state] : []), ...Object.values(state).flatMap(tasks)];
 }
 
+// One evaluation for the file: Pulumi's runtime and SST's globals are process-wide (see harness.ts).
+let evaluation: Evaluation;
+let functions: Map<string, DeployedFunction>;
+beforeAll(async () => {
+  evaluation = await evaluateApp("ci");
+  functions = functionsByHandler(evaluation);
+});
+
 describe.each(WORKFLOWS.map((spec) => [spec.name, spec] as const))("the %s workflow", (_name, spec) => {
-  let evaluation: Evaluation;
-  let functions: Map<string, DeployedFunction>;
   let machine: Record<string, unknown>;
   const arnOf = (key: string): string => {
     const handler = spec.functions[key];
@@ -34,9 +40,7 @@ describe.each(WORKFLOWS.map((spec) => [spec.name, spec] as const))("the %s workf
     return fn.arn;
   };
 
-  beforeAll(async () => {
-    evaluation = await evaluateApp("ci");
-    functions = functionsByHandler(evaluation);
+  beforeAll(() => {
     machine = named(evaluation, `${pascal(spec.name)}StateMachine`).inputs;
   });
 

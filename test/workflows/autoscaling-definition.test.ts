@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ERRORS } from "../../functions/lib/errors.js";
 import { LAMBDA_TRANSIENT_ERRORS } from "../../workflows/asl.js";
 import { autoscaling } from "../../workflows/autoscaling.js";
+import { TRIGGERS } from "../../workflows/triggers.js";
 
 const definition = autoscaling.definition((key) => `arn:aws:lambda:us-east-1:123456789012:function:${key}`);
 const states = Object.entries(definition.States);
@@ -55,5 +56,11 @@ describe("the autoscaling definition", () => {
       SecondsPath: "$.registration.periodSeconds",
       Next: "ResolveRegistration",
     });
+  });
+
+  it("is started by the alarm trigger named autoscaling", () => {
+    expect(TRIGGERS).toContainEqual(
+      expect.objectContaining({ workflow: "autoscaling", kind: "alarm", name: "autoscaling" }),
+    );
   });
 });
