@@ -8,6 +8,7 @@ import {
   connectFailover,
   describeServers,
   failoverUrl,
+  reportConnections,
   type StompClient,
   type StompMessage,
 } from "./stomp-connection.js";
@@ -112,12 +113,7 @@ export async function consumeCommand(args: string[]): Promise<void> {
   const startedAt = Date.now();
 
   const failover = connectFailover(url, credentials);
-  const reported = new Set<string>();
-  failover.on("error", (error) => {
-    // Once per distinct failure: a broker that is down for a while would otherwise log every retry.
-    if (!reported.has(error.message)) log(`cannot connect (${error.message}); retrying`);
-    reported.add(error.message);
-  });
+  reportConnections(failover, log);
   const connector = failover.connect((error, client, reconnect) => {
     if (error !== null) {
       fatal = new CliError(`mqops consume: ${error.message}`);
@@ -125,7 +121,6 @@ export async function consumeCommand(args: string[]): Promise<void> {
       wake?.();
       return;
     }
-    reported.clear();
     current = client;
     client.on("error", (lost) => {
       if (current === client) current = undefined;
@@ -147,10 +142,10 @@ export async function consumeCommand(args: string[]): Promise<void> {
         wake?.();
       },
     );
-    log(
-      `consuming ${settings.queue} on ${describeServers(url)} (service ${settings.serviceMs} ms, prefetch ${settings.prefetch})`,
-    );
   });
+  log(
+    `consuming ${settings.queue} from ${describeServers(url)} (service ${settings.serviceMs} ms, prefetch ${settings.prefetch})`,
+  );
 
   const progress = setInterval(() => {
     const seconds = (Date.now() - startedAt) / 1000;

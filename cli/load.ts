@@ -18,6 +18,7 @@ import {
   connectFailover,
   describeServers,
   failoverUrl,
+  reportConnections,
   sendingChannel,
 } from "./stomp-connection.js";
 
@@ -129,14 +130,12 @@ export async function loadCommand(args: string[]): Promise<void> {
 
   const failover = connectFailover(url, credentials);
   let fatal: string | undefined;
-  const reported = new Set<string>();
+  reportConnections(failover, log);
   failover.on("error", (error) => {
+    // The broker answered the CONNECT with an ERROR frame (bad credentials): retrying will not help.
     if (error.isApplicationError?.() === true) {
       fatal = error.message;
       stopping = true;
-    } else if (!reported.has(error.message)) {
-      reported.add(error.message);
-      log(`cannot connect (${error.message}); retrying`);
     }
   });
   const channel = sendingChannel(failover);

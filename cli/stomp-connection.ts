@@ -80,11 +80,17 @@ export interface StompError extends Error {
   isApplicationError?: () => boolean;
 }
 
+/** One server of a failover URL (its connect options hold the credentials too: never print them). */
+export interface FailoverServer {
+  serverProperties: { connectOptions: { host?: string; port?: number } };
+}
+
 export interface ConnectFailover {
   connect(callback: (error: StompError | null, client: StompClient, reconnect: () => void) => void): {
     abort(): void;
   };
   on(event: "error", listener: (error: StompError) => void): void;
+  on(event: "connect" | "connecting", listener: (server: FailoverServer) => void): void;
 }
 
 export interface StompChannel {
@@ -118,3 +124,47 @@ export function connectFailover(url: string, credentials: BrokerCredentials): Co
 /** A stompit Channel: it resends the sends the broker has not confirmed after a reconnect. */
 export const sendingChannel = (failover: ConnectFailover): StompChannel =>
   new stompit.Channel(failover, { alwaysConnected: true });
+
+const serverName = (server: FailoverServer) =>
+  `${server.serverProperties.connectOptions.host ?? "?"}:${server.serverProperties.connectOptions.port ?? "?"}`;
+
+/**
+ * Logs connection trouble once per outage. A standby that refuses connections while its partner
+ * accepts them is normal (stompit tries the servers in turn), so a failure is reported only when no
+ * server has answered for `quietMs`, and then the reconnection too.
+ */
+export function reportConnections(
+  failover: ConnectFailover,
+  log: (line: string) => void,
+  quietMs = 3000,
+): void {
+  let connected = false;
+  let lastError = "no answer";
+  let reported = false;
+  let timer: NodeJS.Timeout | undefined;
+  const outage = () => {
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      reported = true;
+      log(`cannot connect to the broker (${lastError}); retrying`);
+    }, quietMs);
+    timer.unref();
+  };
+  outage();
+  failover.on("connecting", () => {
+    if (connected) {
+      connected = false;
+      outage();
+    }
+  });
+  failover.on("error", (error) => {
+    lastError = error.message;
+  });
+  failover.on("connect", (server) => {
+    connected = true;
+    clearTimeout(timer);
+    timer = undefined;
+    log(`${reported ? "reconnected" : "connected"} to ${serverName(server)}`);
+    reported = false;
+  });
+}

@@ -63,3 +63,15 @@ export function hostCommand(
   }
   return { file, args, cwd: options.projectRoot, env, stopTimeoutMs };
 }
+
+/**
+ * The command line as the task's log shows it, with the value of `--user` (`name:password`, as
+ * `mqops consume` takes it) masked: logs never hold a password. Pure.
+ */
+export function displayCommand(command: Pick<HostCommand, "file" | "args">): string {
+  const shown = command.args.map((arg, index) => {
+    if (command.args[index - 1] === "--user") return "***";
+    return arg.startsWith("--user=") ? "--user=***" : arg;
+  });
+  return [command.file, ...shown].join(" ");
+}

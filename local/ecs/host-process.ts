@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
-import type { HostCommand } from "./container-command.js";
+import { displayCommand, type HostCommand } from "./container-command.js";
 
 export interface HostProcessExit {
   /** The exit status as a container runtime reports it: the code, or 128 + the signal's number. */
@@ -48,10 +48,7 @@ export function startHostProcess(command: HostCommand, logFile: string): HostPro
   installExitHandler();
   mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
   const fd = openSync(logFile, "a", 0o600);
-  writeSync(
-    fd,
-    `[mqops ecs] ${new Date().toISOString()} starting ${[command.file, ...command.args].join(" ")}\n`,
-  );
+  writeSync(fd, `[mqops ecs] ${new Date().toISOString()} starting ${displayCommand(command)}\n`);
   let child: ReturnType<typeof spawn>;
   try {
     child = spawn(command.file, command.args, {

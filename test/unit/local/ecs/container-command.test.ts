@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hostCommand } from "../../../../local/ecs/container-command.js";
+import { displayCommand, hostCommand } from "../../../../local/ecs/container-command.js";
 
 const options = {
   projectRoot: "/srv/mqops",
@@ -58,5 +58,14 @@ describe("hostCommand", () => {
     expect(hostCommand({ name: "x", image: "nginx" }, options)).toEqual({
       error: expect.stringMatching(/^CannotStartContainerError: /),
     });
+  });
+});
+
+describe("displayCommand", () => {
+  it("masks the value of --user in the command line the task's log shows", () => {
+    expect(displayCommand({ file: "node", args: ["consume", "--user", "app:secret", "--queue", "q"] })).toBe(
+      "node consume --user *** --queue q",
+    );
+    expect(displayCommand({ file: "node", args: ["--user=app:secret"] })).toBe("node --user=***");
   });
 });
