@@ -54,13 +54,18 @@ export class MetricJournal {
     this.file = path.join(dataDir, "cloudwatch-metrics.jsonl");
   }
 
-  /** Replays the journal (skipping a torn last line), then compacts it synchronously. */
-  load(apply: (record: JournalRecord) => void): void {
+  /**
+   * Replays the journal (skipping a torn last line), then compacts it synchronously. `apply` also gets
+   * the JSON text of the line's `m` (the metric key), cut from the line to save re-encoding it.
+   */
+  load(apply: (record: JournalRecord, mJson: string | undefined) => void): void {
     if (existsSync(this.file)) {
       for (const line of readFileSync(this.file, "utf8").split("\n")) {
         if (line.trim() === "") continue;
         try {
-          apply(JSON.parse(line) as JournalRecord);
+          // Inside a JSON string a quote is always escaped, so `,"u":` ends the `m` member.
+          const end = line.startsWith('{"m":') ? line.indexOf(',"u":') : -1;
+          apply(JSON.parse(line) as JournalRecord, end > 0 ? line.slice(5, end) : undefined);
         } catch {
           // A line cut short by a crash mid-write: the data before it is intact.
         }
@@ -73,8 +78,9 @@ export class MetricJournal {
     this.lastSnapshotBytes = text.length;
   }
 
-  append(record: JournalRecord): void {
-    this.pending.push(JSON.stringify(record));
+  /** Appends one JournalRecord already encoded as JSON (one line, no newline). */
+  appendLine(line: string): void {
+    this.pending.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());

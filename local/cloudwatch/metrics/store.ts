@@ -23,6 +23,8 @@ const RECENTLY_ACTIVE_MS = 3 * 3600_000;
 const PRUNE_EVERY_MS = 60_000;
 
 interface MetricRecord {
+  /** metricKey(): also the JSON of the journal's `m`, so journal lines are written without re-encoding it. */
+  key: string;
   namespace: string;
   metricName: string;
   dimensions: Dimension[];
@@ -80,7 +82,7 @@ export class MetricStore implements PeriodSource {
     this.now = options.now ?? Date.now;
     this.retentionMs = options.retentionMs ?? DATA_RETENTION_MS;
     this.journal = new MetricJournal(options.dataDir, () => this.records(), options.onError);
-    this.journal.load((record) => this.replay(record));
+    this.journal.load((record, mJson) => this.replay(record, mJson));
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -98,19 +100,12 @@ export class MetricStore implements PeriodSource {
     for (const datum of validated) {
       const record = this.record(namespace, datum.metricName, datum.dimensions, now);
       this.series(record, datum.unit).add(datum.increment);
-      touched.set(metricKey(namespace, datum.metricName, datum.dimensions), record);
+      touched.set(record.key, record);
       const { time, count, sum, min, max, raw } = datum.increment;
-      this.journal.append({
-        ...this.identity(record),
-        u: datum.unit,
-        p: now,
-        t: time,
-        c: count,
-        s: sum,
-        n: min,
-        x: max,
-        ...(raw === undefined ? {} : { r: raw }),
-      });
+      // The line of a JournalRecord, written by hand: this runs for every datum the collector publishes.
+      this.journal.appendLine(
+        `{"m":${record.key},"u":${JSON.stringify(datum.unit)},"p":${now},"t":${time},"c":${count},"s":${sum},"n":${min},"x":${max}${raw === undefined ? "" : `,"r":${JSON.stringify(raw)}`}}`,
+      );
     }
     for (const record of touched.values()) {
       for (const listener of this.listeners) {
@@ -267,11 +262,13 @@ export class MetricStore implements PeriodSource {
     metricName: string,
     dimensions: Dimension[],
     lastPut: number,
+    knownKey?: string,
   ): MetricRecord {
-    const key = metricKey(namespace, metricName, dimensions);
+    const key = knownKey ?? metricKey(namespace, metricName, dimensions);
     let record = this.metrics.get(key);
     if (record === undefined) {
       record = {
+        key,
         namespace,
         metricName,
         dimensions: sortedDimensions(dimensions),
@@ -299,14 +296,12 @@ export class MetricStore implements PeriodSource {
     };
   }
 
-  private replay(line: JournalRecord): void {
+  private replay(line: JournalRecord, mJson: string | undefined): void {
     const [namespace, metricName, pairs] = line.m;
-    const record = this.record(
-      namespace,
-      metricName,
-      pairs.map(([Name, Value]) => ({ Name, Value })),
-      line.p,
-    );
+    const dimensions = pairs.map(([Name, Value]) => ({ Name, Value }));
+    // `m` as written is the metric's key (sorted dimensions); checked, as a hand-edited file may differ.
+    const key = mJson !== undefined && this.metrics.has(mJson) ? mJson : undefined;
+    const record = this.record(namespace, metricName, dimensions, line.p, key);
     const series = this.series(record, line.u);
     if (line.T !== undefined) {
       const raw = new Map(line.R ?? []);
