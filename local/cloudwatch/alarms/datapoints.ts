@@ -114,5 +114,24 @@ export function readEvaluationRange(
       ...(value === undefined || sampleCount === undefined ? {} : { sampleCount }),
     });
   }
-  return range.at(-1)?.value === undefined ? range.slice(0, -1) : range.slice(1);
+  return range.at(-1)?.value === undefined || !hasRawData(source, alarm, current)
+    ? range.slice(0, -1)
+    : range.slice(1);
+}
+
+/**
+ * Whether any metric the alarm reads has data in the period starting at `periodStart`. A metric-math
+ * expression has a value in a period with no data at all (FILL(m, 0) is 0): that value must not
+ * make the open period count.
+ */
+function hasRawData(source: MetricSource, alarm: AlarmRecord, periodStart: number): boolean {
+  if (alarm.metrics === undefined) return true;
+  const stats = alarm.metrics
+    .filter((query) => query.MetricStat !== undefined)
+    .map((query) => ({ ...query, ReturnData: true }));
+  if (stats.length === 0) return true;
+  const end = periodStart + alarm.period * 1000;
+  return source
+    .getMetricData(stats, new Date(periodStart), new Date(end))
+    .some((result) => (result.Values ?? []).length > 0);
 }
