@@ -22,11 +22,16 @@ export class LocalCloudProcess {
   output = "";
   url = "";
 
-  constructor(readonly dataDir: string) {}
+  /** `extraEnv` is added to the cloud's environment and every `cli` call's (e.g. MQOPS_METRICS_PERIOD_SECONDS). */
+  constructor(
+    readonly dataDir: string,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {}
 
   private env() {
     return {
       ...process.env,
+      ...this.extraEnv,
       MQOPS_DATA_DIR: this.dataDir,
       MQOPS_PORT: "0",
       MQOPS_ACCESS_KEY_ID: CLOUD_CREDENTIALS.accessKeyId,
@@ -81,12 +86,15 @@ export class LocalCloudProcess {
   }
 
   /** Runs `mqops <args>` as a user would in another terminal, against this cloud's data directory. */
-  cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  cli(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
         ["--import", "tsx", MQOPS, ...args],
-        { cwd: PROJECT_ROOT, env: this.env(), timeout: 120_000 },
+        { cwd: PROJECT_ROOT, env: { ...this.env(), ...env }, timeout: 120_000 },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
           resolve({ code, stdout, stderr });
@@ -96,12 +104,12 @@ export class LocalCloudProcess {
   }
 
   mq(): MqClient {
-    return new MqClient({
-      endpoint: this.url,
-      region: "us-east-1",
-      credentials: CLOUD_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    return new MqClient(this.clientConfig());
+  }
+
+  /** For any SDK v3 client of the local endpoint: `new CloudWatchClient(cloud.clientConfig())`. */
+  clientConfig() {
+    return { endpoint: this.url, region: "us-east-1", credentials: CLOUD_CREDENTIALS, maxAttempts: 1 };
   }
 
   /** The HTTP API, signed for execute-api as an IAM-authorized caller. */
