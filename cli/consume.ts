@@ -20,6 +20,8 @@ Every option has an environment variable (what an ECS task of the image mqops/co
   MQOPS_BROKER_ID, MQOPS_QUEUE, MQOPS_SERVICE_MS, MQOPS_PREFETCH, MQOPS_BROKER_URL, MQ_USERNAME, MQ_PASSWORD
 A message with a numeric "mqops-service-ms" header (mqops load --shape trace sets it) takes that long instead.`;
 
+const BODY_TIMEOUT_MS = 5000;
+
 /** A message header that overrides --service-ms: `mqops load --shape trace` sets it from the trace. */
 export const SERVICE_MS_HEADER = "mqops-service-ms";
 
@@ -164,7 +166,11 @@ export async function consumeCommand(args: string[]): Promise<void> {
       wake = undefined;
       continue;
     }
-    await new Promise<void>((resolve) => next.message.readString("utf-8", () => resolve()));
+    // A body cut off by a lost connection may never end: do not let it hold the consumer.
+    await Promise.race([
+      new Promise<void>((resolve) => next.message.readString("utf-8", () => resolve())),
+      sleep(BODY_TIMEOUT_MS, undefined, { ref: false }),
+    ]);
     await sleep(serviceTimeMs(next.message.headers, settings.serviceMs));
     if (next.client === current) {
       next.client.ack(next.message);
