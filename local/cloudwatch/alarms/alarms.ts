@@ -34,7 +34,7 @@ import {
   stateUpdateRecord,
   trimHistory,
 } from "./history.js";
-import type { AlarmRecord, AlarmState, CloudWatchOperation, MetricSource } from "./model.js";
+import type { AlarmRecord, AlarmState, CloudWatchOperation, MetricSource, PeriodDatapoint } from "./model.js";
 import { buildAlarmNotification } from "./notification.js";
 import { AlarmsStore } from "./store.js";
 import { validateTags } from "./tags.js";
@@ -157,9 +157,25 @@ export function createAlarms(options: AlarmsOptions): Alarms {
     const alarm = alarms.get(name);
     if (alarm === undefined) return;
     const at = now();
+    let datapoints: PeriodDatapoint[];
+    try {
+      datapoints = readEvaluationRange(metricSource(), alarm, at);
+    } catch (error) {
+      // As CloudWatch's EVALUATION_ERROR: the state stays, StateReason says what is wrong.
+      if (alarm.evaluationState === undefined) {
+        alarm.evaluationState = "EVALUATION_ERROR";
+        alarm.state = { value: alarm.state.value, reason: (error as Error).message, timestamp: at };
+        saveAlarms();
+      }
+      return;
+    }
+    if (alarm.evaluationState !== undefined) {
+      alarm.evaluationState = undefined;
+      saveAlarms();
+    }
     const outcome = evaluateAlarm({
       rule: alarmRule(alarm),
-      datapoints: readEvaluationRange(metricSource(), alarm, at),
+      datapoints,
       current: alarm.state.value,
       queryDate: at,
     });
@@ -186,7 +202,11 @@ export function createAlarms(options: AlarmsOptions): Alarms {
   }
   if (typeof options.metrics === "function") {
     setImmediate(() => {
-      if (!closed) metricSource();
+      try {
+        if (!closed) metricSource();
+      } catch {
+        // Not there yet: the first evaluation or operation that needs it asks again.
+      }
     });
   } else {
     metricSource();
@@ -273,6 +293,13 @@ export function createAlarms(options: AlarmsOptions): Alarms {
       const request = input as unknown as PutMetricAlarmInput;
       const configuration = validatePutMetricAlarm(request);
       const at = now();
+      if (configuration.metrics !== undefined) {
+        // CloudWatch refuses an expression it cannot evaluate when the alarm is put: try the queries
+        // on one period, which throws the store's ValidationError for a bad expression or reference.
+        const periodMs = configuration.period * 1000;
+        const start = Math.floor(at / periodMs) * periodMs;
+        metricSource().getMetricData(configuration.metrics, new Date(start - periodMs), new Date(start));
+      }
       const original = alarms.get(configuration.alarmName);
       // "When you update an existing alarm, its state is left unchanged" and its tags are kept.
       const alarm: AlarmRecord = {

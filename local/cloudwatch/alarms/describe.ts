@@ -25,6 +25,7 @@ export function metricAlarmOutput(alarm: AlarmRecord): MetricAlarm {
     StateReasonData: alarm.state.reasonData,
     StateUpdatedTimestamp: new Date(alarm.state.timestamp),
     StateTransitionedTimestamp: new Date(alarm.stateTransitionedAt),
+    EvaluationState: alarm.evaluationState,
   };
   if (alarm.metrics !== undefined) {
     output.Metrics = alarm.metrics;

@@ -69,6 +69,8 @@ export interface AlarmRecord {
   /** Epoch milliseconds of the last change of `state.value`. */
   stateTransitionedAt: number;
   tags: { Key: string; Value: string }[];
+  /** Set while the alarm's queries cannot be evaluated (DescribeAlarms' EvaluationState). */
+  evaluationState?: "EVALUATION_ERROR";
 }
 
 export interface AlarmState {

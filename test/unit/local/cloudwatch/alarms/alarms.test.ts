@@ -213,7 +213,7 @@ describe("evaluation", () => {
     await call("PutMetricAlarm", queueDepth);
     await alarms.evaluateAll();
     expect(events).toEqual([]);
-    clock = START + 61_000;
+    clock = START + 120_500;
     put(150, START + 60_500);
     await vi.waitFor(() => expect(events).toHaveLength(1));
 
@@ -231,7 +231,7 @@ describe("evaluation", () => {
       threshold: 100,
       evaluatedDatapoints: [{ timestamp: "2026-11-30T23:31:00.000+0000", sampleCount: 1, value: 150 }],
     });
-    expect(alarm.StateTransitionedTimestamp).toEqual(new Date(START + 61_000));
+    expect(alarm.StateTransitionedTimestamp).toEqual(new Date(START + 120_500));
 
     const [event] = events;
     expect(event).toMatchObject({
@@ -239,7 +239,7 @@ describe("evaluation", () => {
       "detail-type": "CloudWatch Alarm State Change",
       source: "aws.cloudwatch",
       account: "000000000000",
-      time: "2026-11-30T23:31:01Z",
+      time: "2026-11-30T23:32:00Z",
       region: REGION,
       resources: [alarm.AlarmArn],
       detail: {
@@ -277,7 +277,7 @@ describe("evaluation", () => {
       AWSAccountId: "000000000000",
       NewStateValue: "ALARM",
       NewStateReason: alarm.StateReason,
-      StateChangeTime: "2026-11-30T23:31:01.000+0000",
+      StateChangeTime: "2026-11-30T23:32:00.500+0000",
       Region: "US East (N. Virginia)",
       AlarmArn: alarm.AlarmArn,
       OldStateValue: "INSUFFICIENT_DATA",
@@ -325,7 +325,7 @@ describe("evaluation", () => {
   it("notices missing data on evaluation and goes to INSUFFICIENT_DATA once the range holds none", async () => {
     await call("PutMetricAlarm", queueDepth);
     put(150, START + 60_500);
-    clock = START + 61_000;
+    clock = START + 120_500;
     await alarms.evaluateAll();
     expect((await describeOne(queueDepth.AlarmName)).StateValue).toBe("ALARM");
     // The range (N + 2 periods) holds the datapoint of 23:31 until 23:34 has ended: the state stays.
@@ -382,7 +382,7 @@ describe("evaluation", () => {
         dispatched,
       );
     }
-    clock = START + 121_000;
+    clock = START + 180_500;
     await alarms.evaluateAll();
     const alarm = await describeOne("backlog-growing");
     expect(alarm.StateValue).toBe("ALARM");
@@ -430,6 +430,7 @@ describe("evaluation", () => {
     await vi.advanceTimersByTimeAsync(0);
     // The first evaluation happens right after creation: no datapoint, missing ones are breaching.
     expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM"]);
+    // A datapoint of the period in progress counts as soon as it is there.
     metrics.put("AWS/AmazonMQ", "QueueSize", queueDepth.Dimensions, Date.now(), 1);
     await vi.advanceTimersByTimeAsync(0);
     expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM", "OK"]);
@@ -442,11 +443,32 @@ describe("evaluation", () => {
   });
 });
 
+describe("evaluation errors", () => {
+  it("keeps the state and says what is wrong while the queries cannot be evaluated", async () => {
+    await call("PutMetricAlarm", queueDepth);
+    put(150, START + 60_500);
+    clock = START + 120_500;
+    await alarms.evaluateAll();
+    metrics.failure = new Error("Error in expression 'e1': unknown function");
+    clock += 1000;
+    await alarms.evaluateAll();
+    expect(await describeOne(queueDepth.AlarmName)).toMatchObject({
+      StateValue: "ALARM",
+      StateReason: "Error in expression 'e1': unknown function",
+      EvaluationState: "EVALUATION_ERROR",
+    });
+    metrics.failure = undefined;
+    await alarms.evaluateAll();
+    expect(await describeOne(queueDepth.AlarmName)).not.toHaveProperty("EvaluationState");
+    expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM"]);
+  });
+});
+
 describe("SetAlarmState", () => {
   it("sets the state until the next evaluation, which puts it back", async () => {
     await call("PutMetricAlarm", queueDepth);
     put(50, START + 60_500);
-    clock = START + 61_000;
+    clock = START + 120_500;
     await alarms.evaluateAll();
     expect((await describeOne(queueDepth.AlarmName)).StateValue).toBe("OK");
     await call("SetAlarmState", {
@@ -602,7 +624,7 @@ describe("durability", () => {
     // Created, ALARM, and the SNS action it ran.
     expect(history.AlarmHistoryItems).toHaveLength(3);
     // The restored alarm listens for its metric again.
-    clock = START + 61_000;
+    clock = START + 120_500;
     put(50, START + 60_500);
     await vi.waitFor(() => expect(events.at(-1)?.detail.state.value).toBe("OK"));
   });

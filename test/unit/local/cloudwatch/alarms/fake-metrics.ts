@@ -21,6 +21,8 @@ const sameMetric = (point: Point, namespace?: string, name?: string, dimensions:
  */
 export class FakeMetrics implements MetricSource {
   readonly points: Point[] = [];
+  /** When set, getMetricData throws it (as the store does for a query it cannot evaluate). */
+  failure: Error | undefined;
   private readonly listeners = new Set<
     (namespace: string, metricName: string, dimensions: Dimension[]) => void
   >();
@@ -36,6 +38,7 @@ export class FakeMetrics implements MetricSource {
   }
 
   getMetricData(queries: MetricDataQuery[], start: Date, end: Date): MetricDataResult[] {
+    if (this.failure !== undefined) throw this.failure;
     const series = new Map<string, Map<number, number>>();
     for (const query of queries) {
       const stat = query.MetricStat;

@@ -116,25 +116,27 @@ const backlogAlarm: PutMetricAlarmCommandInput = {
 };
 
 /**
- * What the collector does once a minute: the period's enqueued and dispatched counts, put straight
- * into the store (PutMetricData refuses the reserved `AWS/` namespaces, as on AWS).
+ * What the collector does once a minute, just after the minute ends: that minute's enqueued and
+ * dispatched counts, stamped with its start, put straight into the store (PutMetricData refuses the
+ * reserved `AWS/` namespaces, as on AWS).
  */
 function publishMinute(minute: number, enqueued: number, dispatched: number) {
-  clock = START + minute * 60_000 + 200;
+  clock = START + (minute + 1) * 60_000 + 200;
+  const timestamp = new Date(START + minute * 60_000);
   service.metrics.putMetricData("AWS/AmazonMQ", [
     {
       MetricName: "EnqueueCount",
       Dimensions: dimensions,
       Value: enqueued,
       Unit: "Count",
-      Timestamp: new Date(clock),
+      Timestamp: timestamp,
     },
     {
       MetricName: "DispatchCount",
       Dimensions: dimensions,
       Value: dispatched,
       Unit: "Count",
-      Timestamp: new Date(clock),
+      Timestamp: timestamp,
     },
   ]);
 }
@@ -196,12 +198,18 @@ describe("alarms through the CloudWatch SDK client", () => {
         ComparisonOperator: "GreaterThanOrEqualToThreshold",
       }),
     );
-    clock = START + 60_200;
+    // Late data of 12:01 (put at 12:02:00.2) wakes the alarm for the period that just ended.
+    clock = START + 120_200;
     await client.send(
       new PutMetricDataCommand({
         Namespace: "MQOps/Test",
         MetricData: [
-          { MetricName: "QueueSize", Dimensions: dimensions, Values: [8, 14], Timestamp: new Date(clock) },
+          {
+            MetricName: "QueueSize",
+            Dimensions: dimensions,
+            Values: [8, 14],
+            Timestamp: new Date(START + 60_000),
+          },
         ],
       }),
     );
@@ -227,6 +235,15 @@ describe("alarms through the CloudWatch SDK client", () => {
     await expect(
       client.send(new PutMetricAlarmCommand({ ...backlogAlarm, EvaluationPeriods: 1, DatapointsToAlarm: 2 })),
     ).rejects.toMatchObject({ name: "InvalidParameterValueException", $metadata: { httpStatusCode: 400 } });
+    const badExpression = (backlogAlarm.Metrics ?? []).map((query) =>
+      query.Id === "behind" ? { ...query, Expression: "enqueued -" } : query,
+    );
+    await expect(
+      client.send(new PutMetricAlarmCommand({ ...backlogAlarm, Metrics: badExpression })),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining("Error in expression 'behind'"),
+      $metadata: { httpStatusCode: 400 },
+    });
     await expect(client.send(new DeleteAlarmsCommand({ AlarmNames: ["nope"] }))).rejects.toMatchObject({
       name: "ResourceNotFound",
     });
