@@ -1,4 +1,12 @@
-import { GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  errorTypeRegistries,
+  GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+  PutMetricDataCommand,
+} from "@aws-sdk/client-cloudwatch";
+import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { XMLParser } from "fast-xml-parser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -222,5 +230,87 @@ describe("the Query protocol", () => {
       "@_xmlns": NAMESPACE,
       Error: { Type: "Sender", Code: "InvalidSignatureException" },
     });
+  });
+
+  it("serves the SDK's own Query protocol client (as older SDKs speak it) with the same answers", async () => {
+    // The v3 client with its protocol switched to awsQuery: the SDK's Query serialiser and XML parser.
+    const client = new CloudWatchClient({
+      ...cw.endpoint.clientConfig,
+      protocol: AwsQueryProtocol,
+      protocolSettings: {
+        defaultNamespace: "com.amazonaws.cloudwatch",
+        xmlNamespace: NAMESPACE,
+        version: "2010-08-01",
+        errorTypeRegistries,
+      },
+    });
+    const Dimensions = [{ Name: "Queue", Value: "orders" }];
+    await client.send(
+      new PutMetricDataCommand({
+        Namespace: "App",
+        MetricData: [
+          { MetricName: "Depth", Dimensions, Values: [1, 5], Counts: [2, 1], Timestamp: at(0, 10) },
+          { MetricName: "Depth", Dimensions, Value: 9, Timestamp: at(1) },
+        ],
+      }),
+    );
+    const listed = await client.send(new ListMetricsCommand({ Namespace: "App" }));
+    expect(listed.Metrics).toEqual([{ Namespace: "App", MetricName: "Depth", Dimensions }]);
+    const stats = await client.send(
+      new GetMetricStatisticsCommand({
+        Namespace: "App",
+        MetricName: "Depth",
+        Dimensions,
+        StartTime: at(0),
+        EndTime: at(2),
+        Period: 60,
+        ExtendedStatistics: ["p50", "p100"],
+      }),
+    );
+    expect(stats.Datapoints).toEqual([
+      { Timestamp: at(0), Unit: "None", ExtendedStatistics: { p50: 1, p100: 5 } },
+      { Timestamp: at(1), Unit: "None", ExtendedStatistics: { p50: 9, p100: 9 } },
+    ]);
+    const data = await client.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: [
+          {
+            Id: "m",
+            MetricStat: {
+              Metric: { Namespace: "App", MetricName: "Depth", Dimensions },
+              Period: 60,
+              Stat: "Sum",
+            },
+          },
+          { Id: "twice", Expression: "m * 2", Label: "Twice" },
+        ],
+        StartTime: at(0),
+        EndTime: at(2),
+      }),
+    );
+    expect(data.MetricDataResults).toEqual([
+      {
+        Id: "m",
+        Label: "Depth",
+        Timestamps: [at(1), at(0)],
+        Values: [9, 7],
+        StatusCode: "Complete",
+        Messages: [],
+      },
+      {
+        Id: "twice",
+        Label: "Twice",
+        Timestamps: [at(1), at(0)],
+        Values: [18, 14],
+        StatusCode: "Complete",
+        Messages: [],
+      },
+    ]);
+    await expect(
+      client.send(
+        new PutMetricDataCommand({ Namespace: "AWS/EC2", MetricData: [{ MetricName: "X", Value: 1 }] }),
+      ),
+    ).rejects.toMatchObject({ name: "InvalidParameterValueException", Code: "InvalidParameterValue" });
+    client.destroy();
   });
 });
