@@ -136,6 +136,55 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
     environment: ["NOTIFICATIONS_TOPIC_ARN"],
   },
+  "functions/maintenance/select-brokers.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "mq:ListBrokers"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/precheck.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/plan.handler": {
+    actions: [
+      "dynamodb:UpdateItem",
+      "mq:DescribeBroker",
+      "mq:DescribeBrokerEngineTypes",
+      "mq:DescribeConfiguration",
+    ],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/snapshot.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/apply.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:UpdateBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/reboot.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:RebootBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/check-settled.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/postcheck.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "secretsmanager:GetSecretValue"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/rollback.handler": {
+    actions: ["dynamodb:UpdateItem", "mq:DescribeBroker", "mq:RebootBroker", "mq:UpdateBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/report-outcome.handler": {
+    actions: ["dynamodb:UpdateItem", "kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
+    environment: ["NOTIFICATIONS_TOPIC_ARN", "STATE_TABLE_NAME"],
+  },
+  "functions/maintenance/summarize.handler": {
+    actions: ["dynamodb:UpdateItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
 };
 
 /**

@@ -15,7 +15,26 @@ export const AUTOSCALING_TRIGGER = {
   description: "A registered queue's autoscaling alarm (scale-out, scale-in or from-zero) entered ALARM",
 } as const satisfies Trigger;
 
+/**
+ * Maintenance runs hourly, on the hour: each run takes the managed brokers whose weekly maintenance
+ * window (in its own time zone) opens within that hour, so each broker is maintained once a week.
+ */
+export const MAINTENANCE_SCHEDULE = {
+  workflow: "maintenance",
+  kind: "schedule",
+  name: "maintenance",
+  expression: "cron(0 * * * ? *)",
+  // EventBridge Scheduler replaces <aws.scheduler.scheduled-time> with the hour it fired for.
+  input: {
+    source: "schedule",
+    selection: "window",
+    policy: "minor",
+    scheduledTime: "<aws.scheduler.scheduled-time>",
+  },
+} as const satisfies Trigger;
+
 export const TRIGGERS: Trigger[] = [
   { workflow: "provisioning", kind: "http", route: "POST /brokers" },
   AUTOSCALING_TRIGGER,
+  MAINTENANCE_SCHEDULE,
 ];
