@@ -34,6 +34,20 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["states:DescribeExecution", "states:GetExecutionHistory"],
     environment: ["PROVISIONING_STATE_MACHINE_ARN"],
   },
+  "functions/api/start-maintenance.handler": {
+    actions: [
+      "mq:DescribeBroker",
+      "mq:DescribeBrokerEngineTypes",
+      "mq:DescribeConfiguration",
+      "mq:ListBrokers",
+      "states:StartExecution",
+    ],
+    environment: ["MAINTENANCE_STATE_MACHINE_ARN"],
+  },
+  "functions/api/get-maintenance.handler": {
+    actions: ["dynamodb:Query", "states:DescribeExecution"],
+    environment: ["MAINTENANCE_STATE_MACHINE_ARN", "STATE_TABLE_NAME"],
+  },
   "functions/api/put-autoscaling.handler": {
     actions: [
       "cloudwatch:PutMetricAlarm",

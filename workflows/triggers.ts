@@ -36,5 +36,6 @@ export const MAINTENANCE_SCHEDULE = {
 export const TRIGGERS: Trigger[] = [
   { workflow: "provisioning", kind: "http", route: "POST /brokers" },
   AUTOSCALING_TRIGGER,
+  { workflow: "maintenance", kind: "http", route: "POST /maintenance" },
   MAINTENANCE_SCHEDULE,
 ];

@@ -18,6 +18,8 @@ export const API_ROUTES = [
   },
   { route: "GET /executions", handler: "functions/api/list-executions.handler" },
   { route: "GET /executions/{id}", handler: "functions/api/get-execution.handler" },
+  { route: "POST /maintenance", handler: "functions/api/start-maintenance.handler" },
+  { route: "GET /maintenance/{id}", handler: "functions/api/get-maintenance.handler" },
 ] as const;
 
 export type ApiRoute = (typeof API_ROUTES)[number];

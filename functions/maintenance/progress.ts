@@ -2,18 +2,9 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
 import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { maintenanceBrokerKey, maintenanceRunKey } from "./keys.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
-
-/**
- * State-table items of a maintenance run: one for the run (`RUN`) and one per broker (`BROKER#<id>`),
- * under `MAINTENANCE#<execution name>`. GET /maintenance/{id} reads them back.
- */
-export const maintenanceRunKey = (runId: string) => ({ pk: `MAINTENANCE#${runId}`, sk: "RUN" });
-export const maintenanceBrokerKey = (runId: string, brokerId: string) => ({
-  pk: `MAINTENANCE#${runId}`,
-  sk: `BROKER#${brokerId}`,
-});
 
 /** Sets the given fields (and `updatedAt`) on an item, creating it when absent. */
 async function update(key: { pk: string; sk: string }, fields: Record<string, unknown>): Promise<void> {

@@ -1,5 +1,4 @@
 import type { Deliveries, SetTimer } from "../targets.js";
-import { withContextAttributes } from "./context-attributes.js";
 import { nextFireOf, type ScheduleRecord, type Schedules } from "./schedules.js";
 
 /**
@@ -58,10 +57,7 @@ export class ScheduleRunner {
     if (now - due <= record.Target.RetryPolicy.MaximumEventAgeInSeconds * 1000) {
       this.deliveries.send({
         stateMachineArn: record.Target.Arn,
-        input: withContextAttributes(record.Target.Input ?? "{}", {
-          scheduleArn: record.Arn,
-          scheduledTime: due,
-        }),
+        input: record.Target.Input ?? "{}",
         retryPolicy: record.Target.RetryPolicy,
         eventTime: due,
       });

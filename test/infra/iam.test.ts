@@ -120,11 +120,17 @@ describe("deployed function roles", () => {
     const table = String(named(evaluation, "StateTable").state.arn);
     const topic = String(named(evaluation, "Notifications").state.arn);
     const secrets = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mqops/brokers/*`;
-    const machine = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mqops-ci-provisioning`;
-    const executions = `arn:aws:states:${REGION}:${ACCOUNT}:execution:mqops-ci-provisioning:*`;
+    // Step Functions actions are scoped to the state machine the handler's environment names.
+    const workflowOf = (handler: string) =>
+      requiredEnvironment(handlerFile(handler))
+        .find((name) => name.endsWith("_STATE_MACHINE_ARN"))
+        ?.replace(/_STATE_MACHINE_ARN$/, "")
+        .toLowerCase() ?? "provisioning";
     const alarms = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:mqops-ci-autoscaling*`;
     const services = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/*`;
     for (const handler of HANDLERS) {
+      const machine = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mqops-ci-${workflowOf(handler)}`;
+      const executions = `arn:aws:states:${REGION}:${ACCOUNT}:execution:mqops-ci-${workflowOf(handler)}:*`;
       for (const statement of inlineStatements(deployed(handler).role)) {
         const resources = asList(statement.Resource);
         for (const action of asList(statement.Action)) {
@@ -179,6 +185,7 @@ describe("deployed function roles", () => {
       STATE_TABLE_NAME: "mqops-ci-state",
       NOTIFICATIONS_TOPIC_ARN: String(named(evaluation, "Notifications").state.arn),
       PROVISIONING_STATE_MACHINE_ARN: String(named(evaluation, "ProvisioningStateMachine").state.arn),
+      MAINTENANCE_STATE_MACHINE_ARN: String(named(evaluation, "MaintenanceStateMachine").state.arn),
       AUTOSCALING_ALARM_PREFIX: "mqops-ci-autoscaling",
       AUTOSCALING_ALARM_PERIOD_SECONDS: "60",
     };
