@@ -15,6 +15,8 @@ const USAGE = `usage:
                        [--client-token T] [--no-wait] [--json]
   mqops brokers list|get <id>|delete <id> [--json]
   mqops executions list [--status S] [--limit N] | get <id> [--json]
+  mqops autoscaling register --broker ID --queue Q --cluster C --service S [--min N] [--max N]
+                    [--target-wait S] [--scale-to-zero] [--settings file.json] … | get | deregister
   mqops consume --broker ID --queue Q [--service-ms 200] [--prefetch 1] [--user name:password]
   mqops load --broker ID --queue Q --rate 50/s --for 10m [--shape steady|ramp|square|trace FILE.csv]
              [--user name:password]   (broker credentials also from MQ_USERNAME / MQ_PASSWORD)
@@ -44,6 +46,10 @@ async function main(argv: string[]): Promise<void> {
       return brokersCommand(rest);
     case "executions":
       return executionsCommand(rest);
+    case "autoscaling": {
+      const { autoscalingCommand } = await import("./autoscaling.js");
+      return autoscalingCommand(rest);
+    }
     case "consume": {
       const { consumeCommand } = await import("./consume.js");
       return consumeCommand(rest);

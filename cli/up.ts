@@ -20,11 +20,12 @@ export async function upCommand(): Promise<void> {
     [
       "",
       `mqops local cloud is up on ${cloud.url}`,
-      `  AWS endpoint   ${cloud.url}  (Amazon MQ, Step Functions, DynamoDB, Secrets Manager, SNS; SigV4)`,
+      `  AWS endpoint   ${cloud.url}  (Amazon MQ, Step Functions, CloudWatch, EventBridge, Scheduler, ECS, DynamoDB, Secrets Manager, SNS; SigV4)`,
       `  HTTP API       ${cloud.url}  (sign for service execute-api: POST/GET /brokers, GET /brokers/{id}, GET /executions)`,
       `  region         ${cloud.region}`,
       `  data           ${cloud.dataDir}`,
       `  credentials    ${config.credentialsSource}`,
+      `  metrics        AWS/AmazonMQ every ${config.metricsPeriodSeconds} s from the brokers' own counters (MQOPS_METRICS_PERIOD_SECONDS)`,
       `  brokers        Apache ActiveMQ ${LOCAL_ACTIVEMQ_VERSION} from Debian, whatever engine version a broker is labelled with`,
       "",
       "Use it from another terminal:",

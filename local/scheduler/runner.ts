@@ -1,4 +1,5 @@
 import type { Deliveries, SetTimer } from "../targets.js";
+import { withContextAttributes } from "./context-attributes.js";
 import { nextFireOf, type ScheduleRecord, type Schedules } from "./schedules.js";
 
 /**
@@ -57,7 +58,10 @@ export class ScheduleRunner {
     if (now - due <= record.Target.RetryPolicy.MaximumEventAgeInSeconds * 1000) {
       this.deliveries.send({
         stateMachineArn: record.Target.Arn,
-        input: record.Target.Input ?? "{}",
+        input: withContextAttributes(record.Target.Input ?? "{}", {
+          scheduleArn: record.Arn,
+          scheduledTime: due,
+        }),
         retryPolicy: record.Target.RetryPolicy,
         eventTime: due,
       });

@@ -224,6 +224,9 @@ describe("mqops load and ECS consumer tasks on a real broker", () => {
     "consumers and the producer ride through a failover of the active instance",
     async () => {
       await scaleTo(2);
+      await waitFor("both consumers connected", async () =>
+        (await tasks("RUNNING")).every((task) => logOf(task).includes("connected to")),
+      );
       const { done } = runLoad(["--queue", "orders", "--rate", "100/s", "--for", "4s"]);
       await waitFor("messages on the queue", async () => ((await queueSize("orders")) ?? 0) > 0);
       const active = runtime.status(spec.brokerId).find((instance) => instance.active);

@@ -55,6 +55,8 @@ export interface AlarmsOptions {
   emitEvent: (event: AlarmStateChangeEvent) => void | Promise<void>;
   /** Publishes an alarm notification to an SNS topic (an alarm action). */
   publishToTopic: (topicArn: string, subject: string, message: string) => void | Promise<void>;
+  /** Hears of an evaluation that failed unexpectedly (e.g. the data dir cannot be written); others go on. */
+  onError?: (error: unknown) => void;
 }
 
 export interface Alarms {
@@ -77,7 +79,7 @@ const SNS_ACTION = /^arn:[^:]+:sns:/;
  */
 export function createAlarms(options: AlarmsOptions): Alarms {
   const now = options.now ?? Date.now;
-  const store = new AlarmsStore(options.dataDir);
+  const store = new AlarmsStore(options.dataDir, (error) => options.onError?.(error));
   const loaded = store.load();
   const alarms = new Map(loaded.alarms.map((alarm) => [alarm.alarmName, alarm]));
   let history: HistoryRecord[] = loaded.history;
@@ -143,7 +145,13 @@ export function createAlarms(options: AlarmsOptions): Alarms {
       try {
         do {
           entry.again = false;
-          await evaluate(name);
+          try {
+            await evaluate(name);
+          } catch (error) {
+            // Timers and data listeners do not wait for evaluations: a failure must not become an
+            // unhandled rejection that stops the local cloud.
+            options.onError?.(error);
+          }
         } while (entry.again && !closed);
       } finally {
         running.delete(name);

@@ -54,6 +54,10 @@ export function metricAlarmOutput(alarm: AlarmRecord): MetricAlarm {
   return output;
 }
 
+/** Alarms are listed by name in code-point order (a stable order to page through). */
+const byName = (a: AlarmRecord, b: AlarmRecord) =>
+  a.alarmName < b.alarmName ? -1 : a.alarmName > b.alarmName ? 1 : 0;
+
 const STATE_VALUES = ["OK", "ALARM", "INSUFFICIENT_DATA"];
 const ALARM_TYPES = ["CompositeAlarm", "MetricAlarm", "LogAlarm"];
 
@@ -93,7 +97,7 @@ export function describeAlarms(alarms: AlarmRecord[], input: DescribeAlarmsInput
                 arn.startsWith(input.ActionPrefix ?? ""),
               )),
         )
-        .sort((a, b) => (a.alarmName < b.alarmName ? -1 : a.alarmName > b.alarmName ? 1 : 0))
+        .sort(byName)
     : [];
   const offset = input.NextToken === undefined ? 0 : decodeOffset(input.NextToken);
   const page = matching.slice(offset, offset + maxRecords);
@@ -125,6 +129,6 @@ export function describeAlarmsForMetric(alarms: AlarmRecord[], input: DescribeAl
       (input.Unit === undefined || alarm.unit === input.Unit),
   );
   return {
-    MetricAlarms: matching.sort((a, b) => a.alarmName.localeCompare(b.alarmName)).map(metricAlarmOutput),
+    MetricAlarms: matching.sort(byName).map(metricAlarmOutput),
   };
 }

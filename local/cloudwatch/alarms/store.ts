@@ -16,7 +16,11 @@ export class AlarmsStore {
   private pendingHistory: HistoryRecord[] | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    /** Hears of a batched history write that failed (nobody awaits it). */
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {
     this.alarms = new JsonStore(dataDir, "cloudwatch-alarms");
     this.history = new JsonStore(dataDir, "cloudwatch-alarm-history");
   }
@@ -34,7 +38,13 @@ export class AlarmsStore {
 
   saveHistory(history: HistoryRecord[]): void {
     this.pendingHistory = history;
-    this.timer ??= setTimeout(() => this.flush(), HISTORY_BATCH_MS);
+    this.timer ??= setTimeout(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        this.onError(error);
+      }
+    }, HISTORY_BATCH_MS);
   }
 
   flush(): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { MetricAlarm } from "@aws-sdk/client-cloudwatch";
@@ -461,6 +461,29 @@ describe("evaluation errors", () => {
     await alarms.evaluateAll();
     expect(await describeOne(queueDepth.AlarmName)).not.toHaveProperty("EvaluationState");
     expect(events.map((event) => event.detail.state.value)).toEqual(["ALARM"]);
+  });
+});
+
+describe("failures", () => {
+  it("reports an evaluation that cannot be saved to onError, and goes on", async () => {
+    const errors: unknown[] = [];
+    await alarms.close();
+    alarms = createAlarms({
+      dataDir,
+      region: REGION,
+      metrics,
+      now: () => clock,
+      emitEvent: () => {},
+      publishToTopic: () => {},
+      onError: (error) => errors.push(error),
+    });
+    await call("PutMetricAlarm", queueDepth);
+    put(150, START + 60_500);
+    clock = START + 120_500;
+    rmSync(dataDir, { recursive: true, force: true });
+    await alarms.evaluateAll();
+    expect(errors).toEqual([expect.objectContaining({ code: "ENOENT" })]);
+    mkdirSync(dataDir);
   });
 });
 
