@@ -4,7 +4,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { API_ROUTES } from "../functions/api/routes.js";
 import { WORKFLOWS } from "../workflows/index.js";
-import { TRIGGERS } from "../workflows/triggers.js";
+import { AUTOSCALING_TRIGGER, TRIGGERS } from "../workflows/triggers.js";
 import { freeLoopbackPort } from "./brokers/ports.js";
 import { ActiveMqRuntime } from "./brokers/runtime.js";
 import { type Alarms, createAlarms } from "./cloudwatch/alarms/index.js";
@@ -63,6 +63,9 @@ function setHandlerEnvironment(config: LocalCloudConfig, url: string, arns: Reco
     NOTIFICATIONS_TOPIC_ARN: notificationsTopicArn(config.region),
     // A local broker starts in seconds, not Amazon MQ's 15-20 minutes: poll its state every 2 s.
     PROVISIONING_POLL_SECONDS: process.env.PROVISIONING_POLL_SECONDS ?? "2",
+    // The queues' alarms are named for the local autoscaling rule and follow the local metrics period.
+    AUTOSCALING_ALARM_PREFIX: localName(AUTOSCALING_TRIGGER.name),
+    AUTOSCALING_ALARM_PERIOD_SECONDS: String(config.metricsPeriodSeconds),
     POWERTOOLS_SERVICE_NAME: "mqops",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
