@@ -13,8 +13,9 @@ import type {
   UntagResourceInput,
 } from "@aws-sdk/client-cloudwatch";
 import { LOCAL_ACCOUNT } from "../../server/service.js";
+import { metricKey } from "../metrics/metric-key.js";
 import { alarmArn, alarmNameOf } from "./arns.js";
-import { alarmMetrics, alarmRule, metricKey, readEvaluationRange } from "./datapoints.js";
+import { alarmMetrics, alarmRule, readEvaluationRange } from "./datapoints.js";
 import { describeAlarms, describeAlarmsForMetric } from "./describe.js";
 import {
   alarmNotFound,

@@ -42,15 +42,6 @@ export function alarmMetrics(
   );
 }
 
-/** One key per metric (namespace, name and dimensions in any order). */
-export function metricKey(namespace: string, metricName: string, dimensions: Dimension[]): string {
-  const sorted = dimensions
-    .map((dimension) => `${dimension.Name ?? ""}=${dimension.Value ?? ""}`)
-    .sort()
-    .join(",");
-  return JSON.stringify([namespace, metricName, sorted]);
-}
-
 function queries(alarm: AlarmRecord): MetricDataQuery[] {
   if (alarm.metrics !== undefined) return alarm.metrics;
   const metric = {
