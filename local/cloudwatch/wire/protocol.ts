@@ -10,6 +10,8 @@ export const CLOUDWATCH_XML_NAMESPACE = "http://monitoring.amazonaws.com/doc/201
 const TARGET_PREFIX = "GraniteServiceVersion20100801";
 const API_VERSION = "2010-08-01";
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
+/** A gzip body may not inflate beyond this (PutMetricData's 1 MB limit, with room to spare). */
+const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Which of CloudWatch's two protocols a request speaks: AWS JSON 1.0 names its operation in
@@ -33,9 +35,12 @@ function bodyText(request: AwsRequest): string {
   const encodings = (request.headers["content-encoding"] ?? "").split(",").map((e) => e.trim().toLowerCase());
   if (!encodings.includes("gzip")) return request.body.toString("utf8");
   try {
-    return gunzipSync(request.body).toString("utf8");
+    return gunzipSync(request.body, { maxOutputLength: MAX_INFLATED_BYTES }).toString("utf8");
   } catch {
-    throw new AwsServiceError("SerializationException", "The request body is not valid gzip data.");
+    throw new AwsServiceError(
+      "SerializationException",
+      "The request body is not valid gzip data, or too large.",
+    );
   }
 }
 
