@@ -34,7 +34,7 @@ const MAX_ACTIONS = 5;
 const UNITS = new Set<string>(Object.values(STANDARD_UNITS));
 
 /** Period: "Valid values are 10, 20, 30, and any multiple of 60." */
-export const isValidPeriod = (period: number) =>
+export const isValidAlarmPeriod = (period: number) =>
   Number.isInteger(period) &&
   (period === 10 || period === 20 || period === 30 || (period > 0 && period % 60 === 0));
 
@@ -83,7 +83,7 @@ export function validateDimensions(value: unknown): Dimension[] {
 
 function validatePeriod(value: unknown, name: string): number {
   const period = requireInteger(value, name, 1);
-  if (!isValidPeriod(period))
+  if (!isValidAlarmPeriod(period))
     throw invalidParameterValue(`The parameter ${name} must be 10, 20, 30 or a multiple of 60.`);
   return period;
 }
