@@ -2,7 +2,7 @@ import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ALARM_PERIOD_SECONDS, ALARM_PREFIX } from "../autoscaling/alarm-config.js";
-import { alarmNames } from "../autoscaling/alarm-specs.js";
+import { alarmNames, MAX_INSTANCES } from "../autoscaling/alarm-specs.js";
 import { putAlarms } from "../autoscaling/put-alarms.js";
 import {
   type Registration,
@@ -39,6 +39,14 @@ async function describeBroker(brokerId: string) {
     throw new ResourceConflictError(`Broker ${brokerId} is ${broker.BrokerState}`);
   }
   const name = broker.BrokerName ?? brokerId;
+  if ((broker.BrokerInstances?.length ?? 0) > MAX_INSTANCES) {
+    throw new RequestValidationError([
+      {
+        field: "id",
+        message: `must be a broker of at most ${MAX_INSTANCES} instances (an alarm sums at most that many)`,
+      },
+    ]);
+  }
   const count =
     broker.DeploymentMode === "ACTIVE_STANDBY_MULTI_AZ"
       ? 2

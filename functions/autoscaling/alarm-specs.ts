@@ -64,20 +64,27 @@ const METRIC: Record<Series, string> = {
   size: "QueueSize",
   cons: "ConsumerCount",
 };
-const SUM_ID: Record<Series, string> = {
-  enq: "enqueued",
-  dsp: "dispatched",
-  size: "queued",
-  cons: "consumers",
-};
+
+/** CloudWatch takes at most 10 entries in an alarm's Metrics, expressions included. */
+export const MAX_ALARM_METRICS = 10;
+/** Broker instances an alarm can sum: four metrics each, plus the one expression. */
+export const MAX_INSTANCES = Math.floor((MAX_ALARM_METRICS - 1) / 4);
+
+interface Summed {
+  queries: MetricDataQuery[];
+  /** The instances' sum, for use inside the alarm's one expression. */
+  sum: string;
+}
 
 /**
- * One metric per instance and their sum. Only the active instance of a pair reports, so the other's
- * gaps are filled with 0 before summing; metric math limited to SUM([...]) and FILL keeps the same
- * expression valid on CloudWatch and on the local cloud.
+ * One metric per instance and the expression of their sum. Only the active instance of a pair reports,
+ * so the other's gaps are filled with 0 before summing. The sums are written into the alarm's single
+ * expression rather than as expressions of their own, which keeps an active/standby pair's four
+ * metrics within CloudWatch's ten Metrics entries; metric math limited to SUM([...]) and FILL keeps
+ * the same expression valid on CloudWatch and on the local cloud.
  */
-function summed(target: AlarmTarget, series: Series, stat: Statistic): MetricDataQuery[] {
-  const perInstance = target.instances.map(
+function summed(target: AlarmTarget, series: Series, stat: Statistic): Summed {
+  const queries = target.instances.map(
     (broker, index): MetricDataQuery => ({
       Id: `${series}${index + 1}`,
       ReturnData: false,
@@ -95,15 +102,14 @@ function summed(target: AlarmTarget, series: Series, stat: Statistic): MetricDat
       },
     }),
   );
-  const fills = perInstance.map((query) => `FILL(${query.Id}, 0)`).join(", ");
-  return [...perInstance, { Id: SUM_ID[series], Expression: `SUM([${fills}])`, ReturnData: false }];
+  return { queries, sum: `SUM([${queries.map((query) => `FILL(${query.Id}, 0)`).join(", ")}])` };
 }
 
 function alarm(
   target: AlarmTarget,
   kind: AlarmKind,
   what: string,
-  metrics: MetricDataQuery[],
+  metrics: Summed[],
   breach: string,
   periods: number,
 ): PutMetricAlarmInput {
@@ -116,7 +122,7 @@ function alarm(
       ),
     ActionsEnabled: true,
     Metrics: [
-      ...metrics,
+      ...metrics.flatMap((series) => series.queries),
       { Id: "breach", Expression: breach, Label: `${kind} ${target.queue}`, ReturnData: true },
     ],
     ComparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -139,43 +145,44 @@ function alarm(
  * - from-zero: no consumer during the period and at least `activationQueueSize` messages. One period.
  */
 export function alarmSpecs(target: AlarmTarget): PutMetricAlarmInput[] {
+  if (target.instances.length > MAX_INSTANCES) {
+    throw new Error(
+      `An alarm can sum at most ${MAX_INSTANCES} broker instances, not ${target.instances.length}`,
+    );
+  }
   const { settings, periodSeconds } = target;
   // CloudWatch evaluates at most a day of periods; the settings' stabilisation window is at most a day.
   const capacity = backlogPerConsumer(settings);
   const floor = settings.scaleToZero.enabled ? 0 : settings.minConsumers;
   const stabilisation = Math.max(1, Math.ceil(settings.scaleInStabilisationSeconds / periodSeconds));
+  const enq = summed(target, "enq", "Sum");
+  const dsp = summed(target, "dsp", "Sum");
+  const size = summed(target, "size", "Maximum");
+  const busiest = summed(target, "cons", "Average");
+  const fewest = summed(target, "cons", "Minimum");
+  const most = summed(target, "cons", "Maximum");
   const scaleOut = alarm(
     target,
     "scale-out",
     "consumers falling behind",
-    [
-      ...summed(target, "enq", "Sum"),
-      ...summed(target, "dsp", "Sum"),
-      ...summed(target, "size", "Maximum"),
-      ...summed(target, "cons", "Average"),
-    ],
-    `IF(queued > (consumers * ${capacity}), 1, IF((enqueued - dispatched) > 0, IF(queued > consumers, 1, 0), 0))`,
+    [enq, dsp, size, busiest],
+    `IF(${size.sum} > (${busiest.sum} * ${capacity}), 1, IF((${enq.sum} - ${dsp.sum}) > 0, IF(${size.sum} > ${busiest.sum}, 1, 0), 0))`,
     1,
   );
   const scaleIn = alarm(
     target,
     "scale-in",
     `consumers idle for ${settings.scaleInStabilisationSeconds} s`,
-    [
-      ...summed(target, "enq", "Sum"),
-      ...summed(target, "dsp", "Sum"),
-      ...summed(target, "size", "Maximum"),
-      ...summed(target, "cons", "Minimum"),
-    ],
-    `IF(consumers > ${floor}, IF(queued < consumers, IF((enqueued - dispatched) <= 0, 1, 0), 0), 0)`,
+    [enq, dsp, size, fewest],
+    `IF(${fewest.sum} > ${floor}, IF(${size.sum} < ${fewest.sum}, IF((${enq.sum} - ${dsp.sum}) <= 0, 1, 0), 0), 0)`,
     stabilisation,
   );
   const fromZero = alarm(
     target,
     "from-zero",
     "messages waiting with no consumer",
-    [...summed(target, "size", "Maximum"), ...summed(target, "cons", "Maximum")],
-    `IF(consumers < 1, IF(queued >= ${settings.scaleToZero.activationQueueSize}, 1, 0), 0)`,
+    [size, most],
+    `IF(${most.sum} < 1, IF(${size.sum} >= ${settings.scaleToZero.activationQueueSize}, 1, 0), 0)`,
     1,
   );
   return [scaleOut, scaleIn, fromZero];

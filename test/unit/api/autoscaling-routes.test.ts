@@ -210,6 +210,19 @@ describe("PUT /brokers/{id}/queues/{queue}/autoscaling", () => {
     expect(cloudwatch).not.toHaveReceivedCommand(PutMetricAlarmCommand);
   });
 
+  it("answers 400 on id for a broker of more instances than an alarm can sum", async () => {
+    mq.on(DescribeBrokerCommand).resolves({
+      BrokerName: "mesh",
+      BrokerState: "RUNNING",
+      EngineType: "ACTIVEMQ",
+      DeploymentMode: "CLUSTER_MULTI_AZ",
+      BrokerInstances: [{}, {}, {}],
+    });
+    const { status, body: reply } = await call(put, request("PUT", body));
+    expect(status).toBe(400);
+    expect((reply.issues as { field: string }[]).map((issue) => issue.field)).toEqual(["id"]);
+  });
+
   it("uses one Broker dimension for a single-instance broker", async () => {
     mq.on(DescribeBrokerCommand).resolves({
       BrokerName: "solo",
