@@ -4,7 +4,7 @@ import {
   scalingSettings,
   scalingSettingsSchema,
 } from "../../functions/autoscaling/settings.js";
-import { oracleBound, workConsumerMinutes } from "./oracle.js";
+import { flapFreeFloor, oracleBound, workConsumerMinutes } from "./oracle.js";
 import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
 import { type RunSummary, summarise } from "./report.js";
 import { type Autoscaler, simulate, type Workload } from "./simulator.js";
@@ -34,6 +34,8 @@ export interface Sizing {
   startupSeconds: number;
   oracle: number;
   oraclePeak: number;
+  /** A lower bound for policies that never flap (light, sporadic traffic); see flapFreeFloor. */
+  flapFree: number;
   work: number;
   /** The oracle needs more consumers in some minute than the settings allow. */
   capped: boolean;
@@ -63,6 +65,7 @@ export function sizing(workload: Workload, options: BenchOptions): Sizing {
     startupSeconds: workload.trace.startupSeconds ?? options.startupSeconds,
     oracle: bound.consumerMinutes,
     oraclePeak: bound.peakConsumers,
+    flapFree: Math.max(bound.consumerMinutes, flapFreeFloor(workload, options.targetWaitSeconds)),
     work: workConsumerMinutes(workload),
     capped: bound.peakConsumers > CONSUMER_CAP,
   };

@@ -114,3 +114,21 @@ export function episodesAbove(
   }
   return episodes;
 }
+
+/**
+ * The separate stretches of minutes with arrivals among the clean windows of the last `minutes`, each
+ * with the messages it brought (a missing window does not split a stretch).
+ */
+export function arrivalEpisodes(latest: number, minutes: number, clean: CleanWindows): number[] {
+  const episodes: number[] = [];
+  let inside = false;
+  for (let i = minutes - 1; i >= 0; i--) {
+    const window = clean(latest - 60 * i);
+    if (!window) continue;
+    const busy = window.enqueueCount > 0;
+    if (busy && !inside) episodes.push(0);
+    if (busy) episodes[episodes.length - 1] = (episodes.at(-1) ?? 0) + window.enqueueCount;
+    inside = busy;
+  }
+  return episodes;
+}

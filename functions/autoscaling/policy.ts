@@ -1,4 +1,11 @@
-import { type CleanWindows, episodesAbove, fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
+import {
+  arrivalEpisodes,
+  type CleanWindows,
+  episodesAbove,
+  fitLine,
+  meanArrivals,
+  recentArrivals,
+} from "./arrivals.js";
 import {
   type CompleteWindow,
   estimateServiceRate,
@@ -8,7 +15,7 @@ import {
   waitingMessages,
   windowFault,
 } from "./metrics.js";
-import { steadyServiceRate } from "./service-rate.js";
+import { saturatedServiceRate, steadyServiceRate } from "./service-rate.js";
 import type { ScalingSettings } from "./settings.js";
 
 export interface FleetCounts {
@@ -71,6 +78,8 @@ const MIN_SCALE_IN_STEP = 2;
 const FLAP_SECONDS = 600;
 /** Minutes of arrivals a scale-in remembers: a load seen in them (a square wave's high, a burst) may return. */
 const SCALE_IN_MEMORY_MINUTES = 30;
+/** Fewer messages than this in the hour's one stretch of arrivals are sporadic traffic, not a finished batch. */
+const MIN_BATCH_MESSAGES = 20;
 /** Scale-to-zero wants an hour of windows, less this many minutes. */
 const MIN_HISTORY_SLACK_MINUTES = 5;
 /** Share of the minutes of a period that must have clean data before acting on that period. */
@@ -87,6 +96,8 @@ const GROWTH_SHARE_OF_LAST_MINUTE = 0.25;
 const NOISE_MINUTES = 15;
 /** Minutes summed before the noise is measured, so that only noise that accumulates counts. */
 const NOISE_BLOCK_MINUTES = 5;
+/** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
+const NOISE_SIGMAS = 3;
 /** Headroom on a replayed hour's fleet: the pattern will not repeat exactly. */
 const REPLAY_HEADROOM = 1.1;
 /** Minutes above this multiple of the current rate (and clear of its Poisson noise) count as a high episode. */
@@ -322,17 +333,20 @@ function estimate(
   faults: ReadonlyMap<number, WindowFault>,
 ): ScalingEstimates {
   const { settings } = input;
-  // Consumers can slow down (a slower dependency, bigger messages): the last quarter hour's rate wins
-  // when it rests on enough evidence, else the hour's.
+  // Consumers can slow down (a slower dependency, bigger messages): the last quarter hour shows it
+  // before the hour does. The lower of the two is taken, since a rate read too high sizes a fleet
+  // that falls behind (and a scale-in followed by a scale-out is a flap), one read too low only costs.
   const faulty = new Set(faults.keys());
   const recentFrom = latest.start - RECENT_SERVICE_RATE_SECONDS;
+  const inRecent = windows.filter((w) => w.start > recentFrom);
+  const recent = saturatedServiceRate(inRecent, faulty) ?? steadyServiceRate(inRecent, faulty);
+  const hour = saturatedServiceRate(windows, faulty) ?? steadyServiceRate(windows, faulty);
   const history =
-    steadyServiceRate(
-      windows.filter((w) => w.start > recentFrom),
-      faulty,
-    ) ??
-    steadyServiceRate(windows, faulty) ??
-    estimateServiceRate(windows, faulty);
+    recent && hour
+      ? recent.perConsumerMinute <= hour.perConsumerMinute
+        ? recent
+        : hour
+      : (recent ?? hour ?? estimateServiceRate(windows, faulty));
   let servicePerConsumerMinute = settings.fallbackMessagesPerConsumerMinute;
   let serviceRateSource: ServiceRateSource = "fallback";
   if (history) {
@@ -368,16 +382,14 @@ function estimate(
 
 /**
  * The fewest consumers a scale-in may go down to. After a scale-in, a scale-out within FLAP_SECONDS would
- * be a flap, so the smaller fleet must carry the queue alone for that long without the scale-out test
- * firing: at each decision until then, the backlog W_k plus the last minute's arrivals over a reaction
- * time R must stay within what N consumers clear in the drain allowance D and R. With arrivals at λ per
- * minute (noise σ per minute) the backlog after h minutes is W + h(λ − Nμ) (give or take σ√h), so the
- * last decision of the window, h = FLAP_SECONDS, is the binding one:
- * N ≥ (W + λ(h + R) + 2σ(√h + R)) / (μ(D + R + h)).
- * The fleet may fall behind the arrivals that long: it runs busy behind a standing queue, and is scaled
- * out again (not a flap) when the queue needs it. λ is the highest h-minute arrival rate of the last half
- * hour (a load that came and went may come back), or the current rate carried along a clear rising
- * trend, if higher. Undefined when too many recent minutes lack clean data to be sure.
+ * be a flap, so the smaller fleet must carry the queue alone that long without the scale-out test firing.
+ * It may fall behind the arrivals meanwhile: it runs busy behind a standing queue, and is scaled out
+ * again (no longer a flap) when the queue needs it. The minutes ahead are forecast from the last quarter
+ * hour, moved to the expected level (the last ten minutes' rate, or a clear rising trend carried over the
+ * hold) and raised by a noise margin, then replayed from the current backlog through the scale-out test.
+ * A load that came and went twice or more in the hour (a square wave, recurring bursts) is expected
+ * back, so the hour itself is replayed too; a single episode (one burst) is not, and is not noise either.
+ * Undefined when too many recent minutes lack clean data to be sure.
  */
 function scaleInNeed(
   input: ScalingInput,
@@ -392,13 +404,8 @@ function scaleInNeed(
   const mu = estimates.servicePerConsumerMinute;
   const hold = FLAP_SECONDS / 60;
   const reaction = reactionSeconds(settings) / 60;
-  const drain = drainAllowanceSeconds(settings) / 60;
   const fit = fitLine(offsets, rates);
   const level = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
-  // A load that came and went more than once in the hour (a square wave, recurring bursts) is expected
-  // back: the fleet keeps what its busiest stretch of the hold and reaction time needed, which already
-  // holds the pattern's worst alignment, so no noise is added to it. A single episode (one burst) is not
-  // expected back, and its minutes are not noise either.
   const hour = Math.round(SERVICE_RATE_LOOKBACK_SECONDS / 60);
   const threshold = EPISODE_FACTOR * level + 3 * Math.sqrt(level) + 1;
   const episodes = episodesAbove(latestStart, hour, threshold, clean);
@@ -407,7 +414,8 @@ function scaleInNeed(
   let why = `${round(level)}/min over the last ${hold} min`;
   let floor = 0;
   if (episodes >= 2) {
-    // Replaying the hour against a fixed fleet gives what the pattern's high phases pile up.
+    // Replaying the hour against a fixed fleet gives what the pattern's high phases pile up; its worst
+    // alignment is in it, so no noise margin is added.
     const hourRates = recentArrivals(latestStart, hour, clean).rates;
     floor = replayFleet(hourRates, mu, settings);
     noise = 0;
@@ -421,14 +429,14 @@ function scaleInNeed(
       why = `arrivals rising ${round(fit.slope)}/min², ${round(projected)}/min expected`;
     }
   }
+  // A replay, not a mean: the scale-out test fires on the backlog's peak within a short wave, not on its
+  // average. The margin adds up to NOISE_SIGMAS standard deviations of accumulated noise over the hold.
+  const recent = rates.slice(-NOISE_MINUTES);
+  const recentMean = recent.reduce((sum, r) => sum + r, 0) / Math.max(1, recent.length);
+  const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
+  const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   const consumers = Math.max(
-    Math.ceil(
-      (estimates.waiting +
-        expected * (hold + reaction) +
-        2 * noise * (Math.sqrt(hold) + reaction + (hold + reaction) / Math.sqrt(hold))) /
-        (mu * (drain + reaction + hold)) -
-        1e-9,
-    ),
+    replayFleet(ahead, mu, settings, estimates.waiting, 1),
     estimates.requiredConsumers,
     floor,
   );
@@ -444,10 +452,16 @@ function scaleInNeed(
  * test a decision applies. A load that comes and goes within the hour (a square wave) needs what its high
  * phases pile up, not its peak rate.
  */
-function replayFleet(rates: readonly number[], mu: number, settings: ScalingSettings): number {
+function replayFleet(
+  rates: readonly number[],
+  mu: number,
+  settings: ScalingSettings,
+  startBacklog = 0,
+  headroom = REPLAY_HEADROOM,
+): number {
   const carries = (consumers: number): boolean => {
     const capacity = consumers * mu;
-    let backlog = 0;
+    let backlog = startBacklog;
     for (let k = 0; k < rates.length; k++) {
       const rate = rates[k] ?? 0;
       backlog = Math.max(0, backlog + rate - capacity);
@@ -469,7 +483,7 @@ function replayFleet(rates: readonly number[], mu: number, settings: ScalingSett
     if (carries(middle)) high = middle;
     else low = middle;
   }
-  return Math.ceil(REPLAY_HEADROOM * high);
+  return Math.ceil(headroom * high);
 }
 
 /**
@@ -502,9 +516,13 @@ function isQuiet(input: ScalingInput, clean: CleanWindows): boolean {
   // With less than an hour of history, how far apart messages come is not known yet.
   const oldest = Math.min(...input.windows.map((w) => w.start));
   if (oldest > latestStart - 60 * (hour - MIN_HISTORY_SLACK_MINUTES)) return false;
-  // Messages that keep coming back at random (two or more separate arrival episodes in the hour) may
-  // come back within the flap window however long the queue has been quiet: keep one consumer.
-  if (episodesAbove(latestStart, hour, 0, clean) >= 2) return false;
+  // Messages that keep coming back at random (separate arrivals in the hour) may come back within the
+  // flap window however long the queue has been quiet, so one consumer stays. Only an hour with no
+  // arrivals, or with a single batch of them (a burst that is over), lets the fleet go to zero.
+  const episodes = arrivalEpisodes(latestStart, hour, clean);
+  if (episodes.length > 1 || (episodes.length === 1 && (episodes[0] ?? 0) < MIN_BATCH_MESSAGES)) {
+    return false;
+  }
   const minutes = Math.round(input.settings.scaleToZero.quietPeriodSeconds / 60);
   let seen = 0;
   for (let i = 0; i < minutes; i++) {

@@ -35,3 +35,28 @@ export function steadyServiceRate(
   if (busy < MIN_BUSY_CONSUMER_MINUTES || dispatches < MIN_DISPATCHES) return undefined;
   return { perConsumerMinute: dispatches / busy, busyConsumerMinutes: busy, dispatches };
 }
+
+/**
+ * Messages per consumer-minute over saturated minutes only: messages were waiting at both ends of the
+ * minute and the same consumers were connected, so (first in, first out, prefetch 1) every consumer was
+ * busy all minute and the count is exact, with no snapshot of busy consumers to go wrong. Undefined with
+ * too little evidence; a fleet that runs behind a standing queue gives plenty.
+ */
+export function saturatedServiceRate(
+  windows: readonly MetricWindow[],
+  faulty: ReadonlySet<number>,
+): ServiceRateEstimate | undefined {
+  let busy = 0;
+  let dispatches = 0;
+  for (let i = 1; i < windows.length; i++) {
+    const window = windows[i];
+    const previous = windows[i - 1];
+    if (!isComplete(window) || !isComplete(previous) || previous.start !== window.start - 60) continue;
+    if (faulty.has(window.start) || window.consumerCount !== previous.consumerCount) continue;
+    if (window.queueSize <= window.consumerCount || previous.queueSize <= previous.consumerCount) continue;
+    busy += window.consumerCount;
+    dispatches += window.dispatchCount;
+  }
+  if (busy < MIN_BUSY_CONSUMER_MINUTES || dispatches < MIN_DISPATCHES) return undefined;
+  return { perConsumerMinute: dispatches / busy, busyConsumerMinutes: busy, dispatches };
+}

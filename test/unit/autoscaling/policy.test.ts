@@ -34,7 +34,7 @@ function randomLoads(next: () => number, minutes: number, consumers: number): Mi
 }
 
 describe("decideConsumers", () => {
-  it("never asks for fewer consumers when more messages are waiting", () => {
+  it("never asks for fewer consumers when more messages are waiting (same service-rate evidence)", () => {
     const next = random(7);
     for (let trial = 0; trial < 200; trial++) {
       const fleet = 1 + Math.floor(next() * 60);
@@ -42,8 +42,10 @@ describe("decideConsumers", () => {
       const lastScaleOutAt = next() < 0.3 ? endOf(windows) - 60 * Math.floor(next() * 20) : undefined;
       let previous = -1;
       for (const extra of [0, 1, 5, 20, 100, 500, 2_000, 10_000, 50_000]) {
+        // Every window keeps a queue beyond its consumers, so all of them read as busy whatever the
+        // extra, and the learned service rate stays the same: only the waiting messages differ.
         const { desired } = decideConsumers(
-          input(shiftQueue(windows, extra), fleet, { maxConsumers: 200 }, { lastScaleOutAt }),
+          input(shiftQueue(windows, fleet + 1 + extra), fleet, { maxConsumers: 200 }, { lastScaleOutAt }),
         );
         expect(desired).toBeGreaterThanOrEqual(previous);
         previous = desired;
@@ -208,15 +210,16 @@ describe("decideConsumers", () => {
     expect(decideConsumers(input(quiet, 3, { scaleToZero: { enabled: false } })).desired).toBe(1);
   });
 
-  it("waits longer than the quiet period when messages came further apart than it", () => {
+  it("keeps one consumer while messages come sporadically, however long the last gap", () => {
     const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
     // One message every twenty minutes: sixteen quiet minutes say nothing about the next one.
     const rare = (minutes: number) =>
       Array.from({ length: minutes }, (_, m) => ({ arrivals: m % 20 === 0 ? 1 : 0, consumers: 1 }));
     const sparse = history([...rare(41), ...steady(19, 0, 1)], MU);
     expect(decideConsumers(input(sparse, 1, settings)).desired).toBe(1);
-    const gone = history([...rare(5), ...steady(55, 0, 1)], MU);
-    expect(decideConsumers(input(gone, 1, settings)).desired).toBe(0);
+    // A batch that is over, on the other hand, lets the fleet go once the quiet period has passed.
+    const batch = history([...steady(5, 60, 3), ...steady(55, 0, 3)], MU);
+    expect(decideConsumers(input(batch, 3, settings)).desired).toBe(0);
   });
 
   it("does not scale to zero before it has an hour of history", () => {

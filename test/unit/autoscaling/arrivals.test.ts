@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import {
+  arrivalEpisodes,
+  type CleanWindows,
+  episodesAbove,
+  fitLine,
+  highestSpanRate,
+  meanArrivals,
+} from "../../../functions/autoscaling/arrivals.js";
+import type { CompleteWindow, MetricWindow } from "../../../functions/autoscaling/metrics.js";
+import { saturatedServiceRate, steadyServiceRate } from "../../../functions/autoscaling/service-rate.js";
+import { T0 } from "./windows.js";
+
+function cleanOf(rates: readonly (number | undefined)[]): { clean: CleanWindows; latest: number } {
+  const byStart = new Map<number, CompleteWindow>();
+  rates.forEach((rate, i) => {
+    if (rate === undefined) return;
+    const start = T0 + 60 * i;
+    byStart.set(start, { start, enqueueCount: rate, dispatchCount: rate, queueSize: 0, consumerCount: 1 });
+  });
+  return { clean: (start) => byStart.get(start), latest: T0 + 60 * (rates.length - 1) };
+}
+
+describe("arrival statistics", () => {
+  it("averages only the minutes that have data", () => {
+    const { clean, latest } = cleanOf([10, undefined, 30]);
+    expect(meanArrivals(latest, 3, clean)).toBe(20);
+    expect(meanArrivals(latest - 60 * 10, 3, clean)).toBeUndefined();
+  });
+
+  it("finds the busiest span of minutes", () => {
+    const { clean, latest } = cleanOf([0, 0, 90, 90, 0, 0, 30]);
+    expect(highestSpanRate(latest, 6, 2, clean)).toBe(90);
+    expect(highestSpanRate(latest, 2, 2, clean)).toBe(15);
+  });
+
+  it("counts separate high stretches, a missing minute not splitting one", () => {
+    const { clean, latest } = cleanOf([5, 100, undefined, 100, 5, 5, 100, 5]);
+    expect(episodesAbove(latest, 8, 50, clean)).toBe(2);
+    const batches = cleanOf([0, 3, 4, 0, 0, 7, 0]);
+    expect(arrivalEpisodes(batches.latest, 7, batches.clean)).toEqual([7, 7]);
+  });
+
+  it("fits a rising line and measures the scatter around it", () => {
+    const fit = fitLine([-4, -3, -2, -1, 0], [10, 12, 14, 16, 18]);
+    expect(fit?.slope).toBeCloseTo(2);
+    expect(fit?.now).toBeCloseTo(18);
+    expect(fit?.residual).toBeCloseTo(0);
+    expect(fitLine([0, 1], [1, 2])).toBeUndefined();
+  });
+});
+
+describe("service rate estimates", () => {
+  const minute = (i: number, w: Omit<MetricWindow, "start">): MetricWindow => ({ start: T0 + 60 * i, ...w });
+
+  it("reads the rate exactly from minutes with a queue at both ends", () => {
+    const windows = Array.from({ length: 10 }, (_, i) =>
+      minute(i, { enqueueCount: 400, dispatchCount: 300, queueSize: 500 + 100 * i, consumerCount: 10 }),
+    );
+    expect(saturatedServiceRate(windows, new Set())?.perConsumerMinute).toBe(30);
+  });
+
+  it("leaves out minutes in which the busy count changed a lot, and wants enough evidence", () => {
+    const windows = [
+      minute(0, { enqueueCount: 300, dispatchCount: 300, queueSize: 20, consumerCount: 20 }),
+      minute(1, { enqueueCount: 300, dispatchCount: 600, queueSize: 2, consumerCount: 20 }),
+      ...Array.from({ length: 5 }, (_, i) =>
+        minute(2 + i, { enqueueCount: 300, dispatchCount: 300, queueSize: 10, consumerCount: 20 }),
+      ),
+    ];
+    // Minute 1 (20 busy, then 2) is a transition; minute 2 (2, then 10) too; the rest: 300 per 10 busy.
+    expect(steadyServiceRate(windows, new Set())?.perConsumerMinute).toBe(30);
+    expect(steadyServiceRate(windows.slice(0, 3), new Set())).toBeUndefined();
+  });
+});
