@@ -63,6 +63,8 @@ function setHandlerEnvironment(config: LocalCloudConfig, url: string, arns: Reco
     NOTIFICATIONS_TOPIC_ARN: notificationsTopicArn(config.region),
     // A local broker starts in seconds, not Amazon MQ's 15-20 minutes: poll its state every 2 s.
     PROVISIONING_POLL_SECONDS: process.env.PROVISIONING_POLL_SECONDS ?? "2",
+    // The same for maintenance's wait after a reboot (Amazon MQ: 60 s; a local reboot takes seconds).
+    MAINTENANCE_POLL_SECONDS: process.env.MAINTENANCE_POLL_SECONDS ?? "2",
     // The queues' alarms are named for the local autoscaling rule and follow the local metrics period.
     AUTOSCALING_ALARM_PREFIX: localName(AUTOSCALING_TRIGGER.name),
     AUTOSCALING_ALARM_PERIOD_SECONDS: String(config.metricsPeriodSeconds),

@@ -57,6 +57,8 @@ export interface MonitoringTarget {
 const READY_POLL_MS = 100;
 /** How often a dead instance of an active/standby pair checks whether its partner has taken over. */
 const FAILOVER_POLL_MS = 250;
+/** How long a restarted instance must keep running before the next one is restarted. */
+const RESTART_SETTLE_MS = 1_500;
 
 interface RunningInstance {
   index: number;
@@ -70,6 +72,8 @@ interface RunningInstance {
   supervision: SupervisionRecord;
   /** The pending step of a restart (waiting for a failover, then the backoff). */
   restartTimer?: NodeJS.Timeout;
+  /** Set while `reboot` replaces this JVM on purpose: its exit is not a crash to supervise. */
+  replacing?: boolean;
 }
 
 interface RunningBroker {
@@ -231,6 +235,76 @@ export class ActiveMqRuntime implements BrokerRuntime {
     await this.stopOrphans(brokerId);
   }
 
+  /**
+   * Restarts a running broker with `spec` (a new configuration revision, users), as Amazon MQ's
+   * RebootBroker does. An active/standby pair is restarted one instance at a time, standby first:
+   * the standby comes back on the new files and waits for the store's lock, then the active one
+   * stops, the new standby takes over (a failover of about a second), and the old active comes back
+   * as the standby. One instance serves throughout. Any other broker (or one not running) is
+   * stopped and started. Rejects, leaving nothing running, when the broker cannot run on `spec`.
+   */
+  async reboot(spec: BrokerRunSpec): Promise<void> {
+    const broker = this.brokers.get(spec.brokerId);
+    if (broker === undefined || spec.deploymentMode !== "ACTIVE_STANDBY_MULTI_AZ" || !broker.supervised) {
+      await this.stop(spec.brokerId);
+      await this.start(spec);
+      return;
+    }
+    expectedPorts(spec);
+    const rendered = spec.ports.map((_, index) => {
+      const layout = instanceLayout(this.dataDir, spec.brokerId, spec.deploymentMode, index);
+      return renderActiveMqXml(spec, { instanceIndex: index, layout });
+    });
+    broker.secrets = [...new Set([...broker.secrets, ...spec.users.map((user) => user.password)])];
+    try {
+      await this.refresh(broker);
+      const standbys = broker.instances.filter((instance) => !instance.active);
+      const actives = broker.instances.filter((instance) => instance.active);
+      for (const instance of [...standbys, ...actives]) {
+        await this.replaceInstance(spec.brokerId, broker, instance, rendered[instance.index] ?? "");
+      }
+      await this.waitUntilAccepting(spec.brokerId, broker, 1);
+    } catch (error) {
+      await this.stopBroker(spec.brokerId, broker);
+      if (error instanceof BrokerStartError) throw error;
+      throw new BrokerStartError(
+        `broker ${spec.brokerId} could not be restarted: ${redact((error as Error).message, broker.secrets)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Stops one instance's JVM and starts a new one on its rewritten files (same ports). */
+  private async replaceInstance(
+    brokerId: string,
+    broker: RunningBroker,
+    instance: RunningInstance,
+    activemqXml: string,
+  ): Promise<void> {
+    instance.replacing = true;
+    clearTimeout(instance.restartTimer);
+    try {
+      await instance.process.stop();
+      this.failIfStopped(brokerId, broker);
+      writeInstanceFiles(instance.layout, activemqXml);
+      instance.process = ActiveMqProcess.spawn(instance.layout, this.javaCommand);
+      instance.spawnedAt = Date.now();
+      instance.active = false;
+      instance.supervision = FRESH_SUPERVISION;
+    } finally {
+      instance.replacing = false;
+    }
+    this.watch(brokerId, broker, instance);
+    // A JVM that cannot read its new configuration exits within a moment; one that waits for the
+    // lock (or serves) is still running.
+    await sleep(RESTART_SETTLE_MS);
+    if (!instance.process.running) {
+      throw new BrokerStartError(
+        `broker ${brokerId} instance ${instance.index + 1} stopped (${instance.process.describeExit()}) after the restart: ${redact(instance.process.failureReason(), broker.secrets)}`,
+      );
+    }
+  }
+
   async destroy(brokerId: string): Promise<void> {
     const directory = brokerDirectory(this.dataDir, brokerId);
     await this.stop(brokerId);
@@ -379,7 +453,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
   private watch(brokerId: string, broker: RunningBroker, instance: RunningInstance): void {
     const jvm = instance.process;
     void jvm.exited.then(() => {
-      if (instance.process !== jvm) return;
+      if (instance.process !== jvm || instance.replacing === true) return;
       instance.active = false;
       this.onUnexpectedExit(brokerId, broker, instance);
     });

@@ -48,6 +48,11 @@ export interface BrokerRuntime {
    * a message that says why when it cannot start (bad configuration, port taken), leaving nothing running.
    */
   start(spec: BrokerRunSpec): Promise<void>;
+  /**
+   * Restarts a running broker with a new spec (RebootBroker): an active/standby pair one instance
+   * at a time, standby first, so it keeps serving. Optional: without it a reboot is stop then start.
+   */
+  reboot?(spec: BrokerRunSpec): Promise<void>;
   /** Stops the broker's processes (SIGTERM, then SIGKILL); keeps its data (messages survive). */
   stop(brokerId: string): Promise<void>;
   /** Stops, then deletes the broker's data directory. */

@@ -90,7 +90,28 @@ export function brokerLifecycle(context: MqContext) {
     context.save();
   };
 
+  /**
+   * Amazon MQ reboots an active/standby pair one instance at a time, so one always serves: the
+   * runtime's rolling restart does that with the pending changes applied. Other brokers (and a
+   * runtime without it) are stopped and started.
+   */
   const reboot = async (brokerId: string) => {
+    const broker = context.state.brokers[brokerId];
+    const rollingReboot = context.runtime.reboot?.bind(context.runtime);
+    if (broker?.deploymentMode === "ACTIVE_STANDBY_MULTI_AZ" && rollingReboot !== undefined) {
+      try {
+        await rollingReboot(runSpec(context, broker));
+      } catch (error) {
+        fail(brokerId, "REBOOT_IN_PROGRESS", "CRITICAL_ACTION_REQUIRED", "BROKER_START_FAILED", error);
+        return;
+      }
+      const restarted = context.state.brokers[brokerId];
+      if (restarted === undefined || restarted.state !== "REBOOT_IN_PROGRESS") return;
+      restarted.state = "RUNNING";
+      restarted.problem = undefined;
+      context.save();
+      return;
+    }
     try {
       await context.runtime.stop(brokerId);
     } catch (error) {
