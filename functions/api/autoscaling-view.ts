@@ -55,12 +55,18 @@ export function autoscalingStatusView(
       lastScaleOutAt: epochIso(state?.lastScaleOutAt),
       lastScaleInAt: epochIso(state?.lastScaleInAt),
       lastDecisionAt: epochIso(state?.lastDecisionAt),
-      decidingExecution: state?.leaseOwner,
+      decidingExecution: liveLeaseOwner(state),
     },
     decisions: decisions.map(
       ({ pk: _pk, sk: _sk, type: _type, expiresAt: _expires, ...decision }) => decision,
     ),
   };
+}
+
+/** The execution holding the decision lease, if its lease has not run out. */
+function liveLeaseOwner(state: Record<string, unknown> | undefined): unknown {
+  const until = state?.leaseUntil;
+  return typeof until === "number" && until * 1000 > Date.now() ? state?.leaseOwner : undefined;
 }
 
 function epochIso(value: unknown): string | undefined {

@@ -400,6 +400,27 @@ describe("autoscaling workflow", () => {
     expect((await stateItem())?.leaseOwner).toBeUndefined();
   });
 
+  it("ends with AutoscalingFailedError, touching nothing, when the registration cannot be read", async () => {
+    await put({ ...registrationKey(ID), type: "autoscaling-registration", ...registration(), instances: [] });
+
+    const { error } = await execute(alarmEvent(ALARMS["scale-out"]));
+
+    expect(error?.name).toBe("AutoscalingFailedError");
+    expect(ecs).not.toHaveReceivedAnyCommand();
+    expect(await decisions()).toEqual([]);
+  });
+
+  it("records a failure of AcquireLease (a carried state it cannot read) and ends with AutoscalingFailedError", async () => {
+    await put({ ...scalingStateKey(ID), serviceRateHint: -1, sequence: 2 });
+
+    const { error } = await execute(alarmEvent(ALARMS["scale-in"]));
+
+    expect(error?.name).toBe("AutoscalingFailedError");
+    expect(await decisions()).toEqual([expect.objectContaining({ outcome: "failed", error: "ZodError" })]);
+    expect((await stateItem())?.leaseOwner).toBeUndefined();
+    expect(ecs).not.toHaveReceivedAnyCommand();
+  });
+
   it("ends as superseded when the lease is lost between applying and recording", async () => {
     cloudwatch.on(GetMetricDataCommand).callsFake(metricDataFor(burst(300, 2, 900, 5)));
     ecs.on(DescribeServicesCommand).resolves(fleet(2));

@@ -243,7 +243,7 @@ describe("GET /brokers/{id}/queues/{queue}/autoscaling", () => {
       .on(GetCommand, { Key: { pk: `AUTOSCALING#${ID}`, sk: "REGISTRATION" } })
       .resolves({ Item: registration });
     ddb.on(GetCommand, { Key: { pk: `AUTOSCALING#${ID}`, sk: "STATE" } }).resolves({
-      Item: { serviceRateHint: 31.5, lastScaleOutAt: 1_700_000_000 },
+      Item: { serviceRateHint: 31.5, lastScaleOutAt: 1_700_000_000, leaseOwner: "exec-gone", leaseUntil: 1 },
     });
     cloudwatch.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: [
@@ -270,6 +270,8 @@ describe("GET /brokers/{id}/queues/{queue}/autoscaling", () => {
     ]);
     expect(reply.fleet).toEqual({ status: "ACTIVE", desired: 3, running: 2, pending: 1 });
     expect(reply.state).toMatchObject({ serviceRateHint: 31.5, lastScaleOutAt: "2023-11-14T22:13:20.000Z" });
+    // An expired lease is no execution deciding now.
+    expect((reply.state as Record<string, unknown>).decidingExecution).toBeUndefined();
     expect(reply.decisions).toEqual([{ action: "scale-out", reason: "scale out 2 → 5: …" }]);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { ScanIndexForward: false, Limit: 20 });
   });
