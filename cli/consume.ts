@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { CliError } from "./api.js";
@@ -68,6 +69,18 @@ export function consumerSettings(
 export function serviceTimeMs(headers: Record<string, string>, defaultMs: number): number {
   const value = Number(headers[SERVICE_MS_HEADER]);
   return Number.isFinite(value) && value >= 0 ? value : defaultMs;
+}
+
+/**
+ * With MQOPS_WAITS_FILE set, each message's wait in the queue (from the broker's JMS timestamp to the
+ * moment the consumer takes it up) is appended to that file in milliseconds, one per line: what
+ * `mqops demo autoscaling` computes its p95 wait from.
+ */
+function recordWait(headers: Record<string, unknown>) {
+  const file = process.env.MQOPS_WAITS_FILE;
+  const sentAt = Number(headers.timestamp);
+  if (file === undefined || file === "" || !Number.isFinite(sentAt) || sentAt <= 0) return;
+  appendFileSync(file, `${Math.max(0, Date.now() - sentAt)}\n`);
 }
 
 const log = (line: string) => console.log(`[mqops consume] ${new Date().toISOString()} ${line}`);
@@ -171,6 +184,7 @@ export async function consumeCommand(args: string[]): Promise<void> {
       new Promise<void>((resolve) => next.message.readString("utf-8", () => resolve())),
       sleep(BODY_TIMEOUT_MS, undefined, { ref: false }),
     ]);
+    recordWait(next.message.headers);
     await sleep(serviceTimeMs(next.message.headers, settings.serviceMs));
     if (next.client === current) {
       next.client.ack(next.message);

@@ -15,6 +15,7 @@ const USAGE = `usage:
                        [--client-token T] [--no-wait] [--json]
   mqops brokers list|get <id>|delete <id> [--json]
   mqops executions list [--status S] [--limit N] | get <id> [--json]
+  mqops demo autoscaling [--rate 15] [--ramp 60] [--hold 90]   the autoscaling loop, live, on the local cloud
   mqops autoscaling register --broker ID --queue Q --cluster C --service S [--min N] [--max N]
                     [--target-wait S] [--scale-to-zero] [--settings file.json] … | get | deregister
   mqops consume --broker ID --queue Q [--service-ms 200] [--prefetch 1] [--user name:password]
@@ -57,6 +58,12 @@ async function main(argv: string[]): Promise<void> {
     case "load": {
       const { loadCommand } = await import("./load.js");
       return loadCommand(rest);
+    }
+    case "demo": {
+      const [which, ...demoArgs] = rest;
+      if (which !== "autoscaling") throw new CliError("usage: mqops demo autoscaling [--help]", 2);
+      const { demoAutoscaling } = await import("./demo/autoscaling.js");
+      return demoAutoscaling(demoArgs);
     }
     case "help":
     case "--help":
