@@ -1,45 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
+import stompit, { type Client } from "stompit";
 
 /**
- * A small typed face over `stompit` (which ships no types) for the broker probes of the maintenance
- * workflow: connect as a broker user through the failover list, a message round trip, the broker's
- * queues (destination advisories) and its statistics (statisticsBrokerPlugin), then disconnect.
+ * The broker probes of the maintenance workflow over STOMP (`stompit`, typed in stompit.d.ts and
+ * imported statically so that esbuild bundles it into the Lambda): connect as a broker user through
+ * the failover list, a message round trip, the broker's queues (destination advisories) and its
+ * statistics (statisticsBrokerPlugin), then disconnect.
  */
 
-interface StompitMessage {
-  headers: Record<string, string>;
-  readString(encoding: "utf-8", callback: (error: Error | null, body?: string) => void): void;
-}
-interface StompitFrame {
-  write(body: string): void;
-  end(): void;
-}
-interface StompitClient {
-  send(headers: Record<string, string>, options?: { onReceipt?: () => void }): StompitFrame;
-  subscribe(
-    headers: Record<string, string>,
-    listener: (error: Error | null, message: StompitMessage) => void,
-  ): { unsubscribe(): void };
-  ack(message: StompitMessage): void;
-  disconnect(callback?: (error: Error | null) => void): void;
-  destroy(error?: Error): void;
-  on(event: "error", listener: (error: Error) => void): void;
-}
-interface Stompit {
-  connect(
-    options: {
-      host: string;
-      port: number;
-      ssl?: boolean;
-      timeout: number;
-      connectHeaders: Record<string, string>;
-    },
-    callback: (error: Error | null, client: StompitClient) => void,
-  ): StompitClient;
-}
-
-const stompit = createRequire(import.meta.url)("stompit") as Stompit;
+type StompitClient = Client;
 
 export interface StompEndpoint {
   host: string;
