@@ -110,6 +110,7 @@ export const autoscaling: WorkflowSpec = {
             ...correlation,
             "instances.$": "$.registration.instances",
             "queue.$": "$.registration.queue",
+            "periodSeconds.$": "$.registration.periodSeconds",
             "alarms.$": "$.registration.alarms",
           },
           resultPath: "$.metrics",

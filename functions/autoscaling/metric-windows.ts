@@ -7,11 +7,17 @@ export const WINDOW_SECONDS = 60;
 /** How much history a decision reads: the policy learns the service rate from the last hour. */
 export const HISTORY_SECONDS = 3_600;
 
+/**
+ * Counts are summed per minute. Gauges are read at the metrics' own period and each minute takes its
+ * last sample: with one-minute data (Amazon MQ) that is the minute's only point; with the local cloud's
+ * 10 s data an average over the minute would not be the queue's size at the minute's end, and the
+ * policy checks that counts explain the change in size from one minute to the next.
+ */
 const FIELDS = {
-  enq: { metric: "EnqueueCount", stat: "Sum", field: "enqueueCount" },
-  dsp: { metric: "DispatchCount", stat: "Sum", field: "dispatchCount" },
-  size: { metric: "QueueSize", stat: "Average", field: "queueSize" },
-  cons: { metric: "ConsumerCount", stat: "Average", field: "consumerCount" },
+  enq: { metric: "EnqueueCount", stat: "Sum", field: "enqueueCount", gauge: false },
+  dsp: { metric: "DispatchCount", stat: "Sum", field: "dispatchCount", gauge: false },
+  size: { metric: "QueueSize", stat: "Average", field: "queueSize", gauge: true },
+  cons: { metric: "ConsumerCount", stat: "Average", field: "consumerCount", gauge: true },
 } as const;
 type Series = keyof typeof FIELDS;
 
@@ -20,7 +26,11 @@ type Series = keyof typeof FIELDS;
  * instances can be summed in code where a missing point stays missing (metric math would have to
  * FILL it, and the policy must see a gap as a gap, not as zero).
  */
-export function windowQueries(instances: readonly string[], queue: string): MetricDataQuery[] {
+export function windowQueries(
+  instances: readonly string[],
+  queue: string,
+  periodSeconds: number = WINDOW_SECONDS,
+): MetricDataQuery[] {
   return (Object.keys(FIELDS) as Series[]).flatMap((series) =>
     instances.map(
       (broker, index): MetricDataQuery => ({
@@ -35,7 +45,7 @@ export function windowQueries(instances: readonly string[], queue: string): Metr
               { Name: "Queue", Value: queue },
             ],
           },
-          Period: WINDOW_SECONDS,
+          Period: FIELDS[series].gauge ? Math.min(periodSeconds, WINDOW_SECONDS) : WINDOW_SECONDS,
           Stat: FIELDS[series].stat,
         },
       }),
@@ -60,16 +70,25 @@ export function toWindows(results: readonly MetricDataResult[]): MetricWindow[] 
     const series = /^([a-z]+)\d+$/.exec(result.Id ?? "")?.[1] as Series | undefined;
     if (series === undefined || !(series in FIELDS)) continue;
     const field = FIELDS[series].field;
+    // Per minute, this instance's value: the sum of its counts, or the last sample of its gauge.
+    const perMinute = new Map<number, { at: number; value: number }>();
     const timestamps = result.Timestamps ?? [];
     const values = result.Values ?? [];
     timestamps.forEach((timestamp, index) => {
       const value = values[index];
       if (value === undefined || !Number.isFinite(value)) return;
-      const start = Math.floor(timestamp.getTime() / 1000);
+      const at = Math.floor(timestamp.getTime() / 1000);
+      const start = Math.floor(at / WINDOW_SECONDS) * WINDOW_SECONDS;
+      const seen = perMinute.get(start);
+      if (seen === undefined) perMinute.set(start, { at, value });
+      else if (!FIELDS[series].gauge) seen.value += value;
+      else if (at > seen.at) perMinute.set(start, { at, value });
+    });
+    for (const [start, { value }] of perMinute) {
       const window = byStart.get(start) ?? { start };
       window[field] = (window[field] ?? 0) + value;
       byStart.set(start, window);
-    });
+    }
   }
   return [...byStart.values()].sort((a, b) => a.start - b.start);
 }

@@ -15,6 +15,8 @@ const inputSchema = z.object({
   ...stepBase,
   instances: z.array(z.string()).min(1),
   queue: z.string(),
+  /** The metrics' period (60 on AWS, 10 locally): gauges are read at it. */
+  periodSeconds: z.number().int().positive().optional(),
   alarms: z.record(z.enum(ALARM_KINDS), z.string()),
 });
 
@@ -22,7 +24,12 @@ const inputSchema = z.object({
  * The last hour of one-minute windows for the queue (GetMetricData, both instances of a pair summed)
  * and the state of its three alarms (DescribeAlarms), read at one moment: `now`, in epoch seconds.
  */
-export const readQueueMetrics = async ({ instances, queue, alarms }: z.infer<typeof inputSchema>) => {
+export const readQueueMetrics = async ({
+  instances,
+  queue,
+  periodSeconds,
+  alarms,
+}: z.infer<typeof inputSchema>) => {
   const now = Math.floor(Date.now() / 1000);
   const range = historyRange(now);
   const results: MetricDataResult[] = [];
@@ -31,7 +38,7 @@ export const readQueueMetrics = async ({ instances, queue, alarms }: z.infer<typ
     const page = await callAws("GetMetricData", () =>
       cloudwatch.send(
         new GetMetricDataCommand({
-          MetricDataQueries: windowQueries(instances, queue),
+          MetricDataQueries: windowQueries(instances, queue, periodSeconds),
           StartTime: new Date(range.start * 1000),
           EndTime: new Date(range.end * 1000),
           ScanBy: "TimestampAscending",

@@ -46,6 +46,18 @@ describe("toWindows", () => {
     ]);
   });
 
+  it("reads gauges at the metrics' period and takes each minute's last sample, counts summed", () => {
+    const queries = windowQueries(["b-1"], "orders", 10);
+    expect(queries.find((query) => query.Id === "size1")?.MetricStat?.Period).toBe(10);
+    expect(queries.find((query) => query.Id === "enq1")?.MetricStat?.Period).toBe(60);
+    const windows = toWindows([
+      { Id: "enq1", Timestamps: [at(60)], Values: [30] },
+      { Id: "size1", Timestamps: [at(110), at(60), at(100)], Values: [7, 40, 12] },
+      { Id: "size2", Timestamps: [at(70), at(90)], Values: [1, 2] },
+    ]);
+    expect(windows).toEqual([{ start: 60, enqueueCount: 30, queueSize: 9 }]);
+  });
+
   it("ignores results it did not ask for", () => {
     expect(toWindows([{ Id: "other", Timestamps: [at(60)], Values: [1] }])).toEqual([]);
   });
