@@ -1,3 +1,4 @@
+import { ERRORS } from "../functions/lib/errors.js";
 import { MAINTENANCE_ERRORS as E } from "../functions/lib/maintenance-errors.js";
 import { fail, lambdaTask, type State } from "./asl.js";
 import type { WorkflowSpec } from "./types.js";
@@ -20,6 +21,17 @@ type FunctionKey = keyof typeof FUNCTIONS;
 
 /** Brokers of the wave maintained at once after the canary. */
 export const WAVE_CONCURRENCY = 2;
+
+/**
+ * A Catch that names the errors the step is known to throw (for the reader and the console's
+ * history) and then catches everything else into the same place.
+ */
+function catching(named: string[], next: string, resultPath = "$.error"): State[] {
+  return [
+    { ErrorEquals: named, ResultPath: resultPath, Next: next },
+    { ErrorEquals: ["States.ALL"], ResultPath: resultPath, Next: next },
+  ];
+}
 
 const iteration = { "correlationId.$": "$.correlationId", "runId.$": "$.runId", "broker.$": "$.broker" };
 
@@ -50,14 +62,19 @@ function brokerProcessor(
   return {
     StartAt: `${p}Precheck`,
     States: {
-      [`${p}Precheck`]: lambdaTask({
-        resource: arn("Precheck"),
-        parameters: iteration,
-        resultPath: "$.precheck",
-        next: `${p}Plan`,
-        timeoutSeconds: 60,
-        catchTo: `${p}ReportFailed`,
-      }),
+      [`${p}Precheck`]: {
+        ...lambdaTask({
+          resource: arn("Precheck"),
+          parameters: iteration,
+          resultPath: "$.precheck",
+          next: `${p}Plan`,
+          timeoutSeconds: 60,
+        }),
+        Catch: catching(
+          [E.PrecheckFailed, E.CredentialsUnavailable, ERRORS.BrokerNotFound],
+          `${p}ReportFailed`,
+        ),
+      },
       [`${p}Plan`]: lambdaTask({
         resource: arn("Plan"),
         parameters: { ...iteration, "request.$": "$.request" },
@@ -72,64 +89,74 @@ function brokerProcessor(
         Default: `${p}ReportUnchanged`,
       },
       [`${p}ReportUnchanged`]: report("SKIPPED", { end: true }),
-      [`${p}Snapshot`]: lambdaTask({
-        resource: arn("Snapshot"),
-        parameters: iteration,
-        resultPath: "$.snapshot",
-        next: `${p}Apply`,
-        timeoutSeconds: 60,
-        catchTo: `${p}ReportFailed`,
-      }),
+      [`${p}Snapshot`]: {
+        ...lambdaTask({
+          resource: arn("Snapshot"),
+          parameters: iteration,
+          resultPath: "$.snapshot",
+          next: `${p}Apply`,
+          timeoutSeconds: 60,
+        }),
+        Catch: catching([E.CredentialsUnavailable, ERRORS.BrokerNotFound], `${p}ReportFailed`),
+      },
       // Nothing is pending when Apply fails: the auto-minor flip applies at once, and the version and
       // configuration go in one call that either happened or did not.
-      [`${p}Apply`]: lambdaTask({
-        resource: arn("Apply"),
-        parameters: { ...iteration, "plan.$": "$.plan" },
-        resultPath: "$.apply",
-        next: `${p}Reboot`,
-        timeoutSeconds: 60,
-        retryOn: ["ConflictException"],
-        catchTo: `${p}ReportFailed`,
-      }),
-      [`${p}Reboot`]: lambdaTask({
-        resource: arn("Reboot"),
-        parameters: {
-          ...iteration,
-          "rebootRequired.$": "$.plan.rebootRequired",
-          "deadlineSeconds.$": "$.settings.deadlineSeconds",
-        },
-        resultPath: "$.reboot",
-        next: `${p}WaitForBroker`,
-        timeoutSeconds: 60,
-        retryOn: ["ConflictException"],
-        catchTo: `${p}Rollback`,
-      }),
+      [`${p}Apply`]: {
+        ...lambdaTask({
+          resource: arn("Apply"),
+          parameters: { ...iteration, "plan.$": "$.plan" },
+          resultPath: "$.apply",
+          next: `${p}Reboot`,
+          timeoutSeconds: 60,
+          retryOn: ["ConflictException"],
+        }),
+        Catch: catching([E.UpdateBrokerRefused, "ConflictException"], `${p}ReportFailed`),
+      },
+      [`${p}Reboot`]: {
+        ...lambdaTask({
+          resource: arn("Reboot"),
+          parameters: {
+            ...iteration,
+            "rebootRequired.$": "$.plan.rebootRequired",
+            "deadlineSeconds.$": "$.settings.deadlineSeconds",
+          },
+          resultPath: "$.reboot",
+          next: `${p}WaitForBroker`,
+          timeoutSeconds: 60,
+          retryOn: ["ConflictException"],
+        }),
+        Catch: catching([E.RebootBrokerRefused, "ConflictException"], `${p}Rollback`),
+      },
       [`${p}WaitForBroker`]: {
         Type: "Wait",
         SecondsPath: "$.settings.pollIntervalSeconds",
         Next: `${p}CheckUpgrade`,
       },
-      [`${p}CheckUpgrade`]: lambdaTask({
-        resource: arn("CheckSettled"),
-        parameters: { ...iteration, "expect.$": "$.plan.expect", "deadline.$": "$.reboot.deadline" },
-        resultPath: "$.settled",
-        next: `${p}IsUpgraded`,
-        timeoutSeconds: 30,
-        catchTo: `${p}Rollback`,
-      }),
+      [`${p}CheckUpgrade`]: {
+        ...lambdaTask({
+          resource: arn("CheckSettled"),
+          parameters: { ...iteration, "expect.$": "$.plan.expect", "deadline.$": "$.reboot.deadline" },
+          resultPath: "$.settled",
+          next: `${p}IsUpgraded`,
+          timeoutSeconds: 30,
+        }),
+        Catch: catching([E.RebootFailed, E.DeadlineExceeded], `${p}Rollback`),
+      },
       [`${p}IsUpgraded`]: {
         Type: "Choice",
         Choices: [{ Variable: "$.settled.settled", BooleanEquals: true, Next: `${p}Postcheck` }],
         Default: `${p}WaitForBroker`,
       },
-      [`${p}Postcheck`]: lambdaTask({
-        resource: arn("Postcheck"),
-        parameters: { ...iteration, "snapshot.$": "$.snapshot" },
-        resultPath: "$.postcheck",
-        next: `${p}ReportCompleted`,
-        timeoutSeconds: 120,
-        catchTo: `${p}Rollback`,
-      }),
+      [`${p}Postcheck`]: {
+        ...lambdaTask({
+          resource: arn("Postcheck"),
+          parameters: { ...iteration, "snapshot.$": "$.snapshot" },
+          resultPath: "$.postcheck",
+          next: `${p}ReportCompleted`,
+          timeoutSeconds: 120,
+        }),
+        Catch: catching([E.PostcheckFailed, E.CredentialsUnavailable], `${p}Rollback`),
+      },
       [`${p}ReportCompleted`]: report("COMPLETED", { end: true }),
       [`${p}Rollback`]: {
         ...lambdaTask({
@@ -146,7 +173,7 @@ function brokerProcessor(
           timeoutSeconds: 120,
           retryOn: ["ConflictException"],
         }),
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.rollbackError", Next: `${p}ReportFailed` }],
+        Catch: catching([E.RollbackFailed, "ConflictException"], `${p}ReportFailed`, "$.rollbackError"),
       },
       [`${p}RollbackRebooted`]: {
         Type: "Choice",
@@ -166,7 +193,7 @@ function brokerProcessor(
           next: `${p}IsRolledBack`,
           timeoutSeconds: 30,
         }),
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.rollbackError", Next: `${p}ReportFailed` }],
+        Catch: catching([E.RebootFailed, E.DeadlineExceeded], `${p}ReportFailed`, "$.rollbackError"),
       },
       [`${p}IsRolledBack`]: {
         Type: "Choice",
