@@ -22,6 +22,7 @@ export async function upCommand(): Promise<void> {
       `mqops local cloud is up on ${cloud.url}`,
       `  AWS endpoint   ${cloud.url}  (Amazon MQ, Step Functions, CloudWatch, EventBridge, Scheduler, ECS, DynamoDB, Secrets Manager, SNS; SigV4)`,
       `  HTTP API       ${cloud.url}  (sign for service execute-api: POST/GET /brokers, GET /brokers/{id}, GET /executions)`,
+      `  console        ${cloud.consoleUrl}  (open it in a browser: brokers, executions, queues)`,
       `  region         ${cloud.region}`,
       `  data           ${cloud.dataDir}`,
       `  credentials    ${config.credentialsSource}`,

@@ -16,6 +16,7 @@ import { createEventsService } from "./events/service.js";
 import { applyTriggers } from "./events/triggers.js";
 import { createGatewayService } from "./gateway/service.js";
 import { assertNotRunning, clearRunningCloud, writeRunningCloud } from "./instance-lock.js";
+import { startLocalConsole } from "../console/local.js";
 import { startMetricsCollector } from "./metrics/collector.js";
 import { collectableBrokers } from "./metrics/runtime-brokers.js";
 import { createMqService } from "./mq/service.js";
@@ -30,6 +31,8 @@ import { createStatesService, stateMachineArnFor, stateMachineEnvName } from "./
 
 export interface LocalCloud {
   url: string;
+  /** The web console's address with its token (console/), on a loopback port of its own. */
+  consoleUrl: string;
   region: string;
   dataDir: string;
   stateMachineArns: Record<string, string>;
@@ -236,10 +239,12 @@ export async function startLocalCloud(
   }
 
   let collector: ReturnType<typeof startMetricsCollector> | undefined;
+  let webConsole: Awaited<ReturnType<typeof startLocalConsole>> | undefined;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await webConsole?.close();
     await collector?.stop();
     await alarms?.close();
     await server.close(); // closes every service; Amazon MQ's stops every broker, ECS every task
@@ -264,9 +269,17 @@ export async function startLocalCloud(
       publish: (namespace, data) => cloudwatch.metrics.putMetricData(namespace, data),
       log: events.log,
     });
+    webConsole = await startLocalConsole({
+      endpointUrl: url,
+      region: config.region,
+      credentials: config.credentials,
+      host: config.host,
+      onError: (error) => events.log(`console: ${(error as Error).stack ?? error}`),
+    });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, region: config.region, dataDir: config.dataDir, stateMachineArns, stop };
+  const consoleUrl = webConsole.tokenUrl;
+  return { url, consoleUrl, region: config.region, dataDir: config.dataDir, stateMachineArns, stop };
 }
