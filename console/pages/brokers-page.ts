@@ -18,7 +18,7 @@ export function brokersBody(brokers: BrokerRow[]): Html {
 ${
   brokers.length === 0
     ? html`<p class="empty">No brokers yet. Create one with <code>npx mqops brokers create</code>.</p>`
-    : html`<div class="scroll"><table class="list" id="brokers">
+    : html`<div class="scroll" tabindex="0" role="region" aria-label="Brokers table"><table class="list" id="brokers">
 <thead><tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Mode</th><th scope="col">Engine version</th><th scope="col">Maintenance window</th><th scope="col">Managed</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`

@@ -31,7 +31,7 @@ function stepRow(step: Step, index: number, now: Date): Html {
 }
 
 function historyTable(detail: ExecutionDetail): Html {
-  return html`<div class="scroll"><table class="list history">
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="History table"><table class="list history">
 <thead><tr><th scope="col">ID</th><th scope="col">Type</th><th scope="col">Step</th><th scope="col">Time</th></tr></thead>
 <tbody>${detail.history.map(
     (event) =>
@@ -62,7 +62,7 @@ export function executionBody(
 ${failureBox(path)}
 <section aria-labelledby="graph-heading"><h2 id="graph-heading">Graph</h2>
 <p class="legend"><span class="key key--visited">taken</span> <span class="key key--current">running</span> <span class="key key--failed">failed</span> <span class="key">not run</span></p>
-<div class="graph-wrap">${raw(graphSvg(graph, path, `State machine ${detail.workflow}: ${path.visited.length} states run, ${path.failed.size} failed`))}</div>
+<div class="graph-wrap" tabindex="0" role="region" aria-label="State machine graph">${raw(graphSvg(graph, path, `State machine ${detail.workflow}: ${path.visited.length} states run, ${path.failed.size} failed`))}</div>
 </section>
 <section aria-labelledby="steps-heading"><h2 id="steps-heading">Steps</h2>
 ${path.steps.map((step, index) => stepRow(step, index, now))}

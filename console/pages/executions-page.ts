@@ -38,7 +38,7 @@ ${select("status", "Status", EXECUTION_STATUSES, filter.status)}
 ${
   rows.length === 0
     ? html`<p class="empty">No executions match.</p>`
-    : html`<div class="scroll"><table class="list" id="executions">
+    : html`<div class="scroll" tabindex="0" role="region" aria-label="Executions table"><table class="list" id="executions">
 <thead><tr><th scope="col">Execution</th><th scope="col">Workflow</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Duration</th></tr></thead>
 <tbody>${body}</tbody>
 </table></div>`
