@@ -21,6 +21,8 @@ const USAGE = `usage:
   mqops consume --broker ID --queue Q [--service-ms 200] [--prefetch 1] [--user name:password]
   mqops load --broker ID --queue Q --rate 50/s --for 10m [--shape steady|ramp|square|trace FILE.csv]
              [--user name:password]   (broker credentials also from MQ_USERNAME / MQ_PASSWORD)
+  mqops console [--stage S [--api-url URL] [--region R]] [--port N]
+                                             the web console on 127.0.0.1 (the local cloud's, or a stage's)
 environment: MQOPS_DATA_DIR (.mqops), MQOPS_PORT (4566), MQOPS_REGION (us-east-1),
              MQOPS_ACCESS_KEY_ID / MQOPS_SECRET_ACCESS_KEY (generated into the data directory when unset)`;
 
@@ -64,6 +66,10 @@ async function main(argv: string[]): Promise<void> {
       if (which !== "autoscaling") throw new CliError("usage: mqops demo autoscaling [--help]", 2);
       const { demoAutoscaling } = await import("./demo/autoscaling.js");
       return demoAutoscaling(demoArgs);
+    }
+    case "console": {
+      const { consoleCommand } = await import("./console.js");
+      return consoleCommand(rest);
     }
     case "help":
     case "--help":

@@ -20,6 +20,8 @@
           {
             width,
             height: 160,
+            // The last hour, as the server queried it: one datapoint must not stretch the axis to years.
+            scales: { x: { time: true, range: () => [Date.now() / 1000 - 3600, Date.now() / 1000] } },
             series: [{}, ...SERIES],
             axes: [{}, { size: 40 }],
             legend: { live: false },

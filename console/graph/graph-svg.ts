@@ -69,7 +69,7 @@ export function graphSvg(graph: StateMachineGraph, path: ExecutionPath, title: s
   return (
     `<svg class="graph" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" ` +
     `width="${Math.ceil(width)}" height="${Math.ceil(height)}" xmlns="http://www.w3.org/2000/svg">` +
-    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">` +
     `<path d="M0,0 L10,5 L0,10 z"/></marker></defs>` +
     `${edges.join("")}${nodes.join("")}</svg>`
   );
