@@ -1,3 +1,4 @@
+import { queuesAutoscaling } from "./data/autoscaling.js";
 import { BROKER_ID, getBroker, listBrokers } from "./data/brokers.js";
 import {
   checkExecutionArn,
@@ -57,11 +58,16 @@ export async function renderPage(
     if (!BROKER_ID.test(brokerId)) throw badRequest("not an Amazon MQ broker ID (b-…)");
     const broker = await getBroker(sources, brokerId);
     const queues = await queueMetrics(sources, broker.brokerName ?? "", now);
+    const autoscaling = await queuesAutoscaling(
+      sources,
+      brokerId,
+      queues.map((q) => q.queue),
+    );
     return {
       title: broker.brokerName ?? brokerId,
       section: "brokers",
       refreshSeconds: REFRESH_SECONDS,
-      body: brokerBody(broker, queues),
+      body: brokerBody(broker, queues, autoscaling),
     };
   }
   if (section === "executions" && id === undefined) {

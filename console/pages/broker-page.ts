@@ -1,6 +1,8 @@
+import type { QueueAutoscaling } from "../data/autoscaling.js";
 import type { BrokerView } from "../data/brokers.js";
 import { isManaged, maintenanceWindow } from "../data/brokers.js";
 import type { QueueSeries } from "../data/queue-metrics.js";
+import { formatTime } from "../format.js";
 import { type Html, html } from "../html.js";
 import { badge } from "./layout.js";
 
@@ -46,8 +48,30 @@ function queuesSection(queues: QueueSeries[]): Html {
   )}</div>`;
 }
 
+function autoscalingSection(entries: QueueAutoscaling[]): Html {
+  if (entries.length === 0) return html``;
+  return html`<section aria-labelledby="autoscaling-heading"><h2 id="autoscaling-heading">Autoscaling</h2>
+${entries.map(
+  (entry) => html`<div class="autoscaling" data-autoscaling="${entry.queue}">
+<h3>${entry.queue}</h3>
+<p>Consumers: <strong>${entry.fleet.running ?? "?"}</strong> running of <strong>${entry.fleet.desired ?? "?"}</strong> desired (${entry.fleet.status ?? ""}); bounds ${String(entry.settings.minConsumers ?? "?")}–${String(entry.settings.maxConsumers ?? "?")}</p>
+<ul class="alarms">${entry.alarms.map((alarm) => html`<li>${alarm.kind}: ${badge(alarm.state)} <span class="sub">${alarm.stateReason ?? ""}</span></li>`)}</ul>
+${
+  entry.decisions.length === 0
+    ? html`<p class="empty">No decisions yet.</p>`
+    : html`<div class="scroll" tabindex="0" role="region" aria-label="Decisions for ${entry.queue}"><table class="list"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Desired</th><th scope="col">Reason</th></tr></thead>
+<tbody>${entry.decisions.map((d) => html`<tr><td>${formatTime(d.at) || d.at}</td><td>${d.action}</td><td>${d.desired}</td><td>${d.reason}</td></tr>`)}</tbody></table></div>`
+}
+</div>`,
+)}</section>`;
+}
+
 /** One broker: state, instances and endpoints, failover URLs to copy, configuration, pending changes, queues. */
-export function brokerBody(broker: BrokerView, queues: QueueSeries[]): Html {
+export function brokerBody(
+  broker: BrokerView,
+  queues: QueueSeries[],
+  autoscaling: QueueAutoscaling[] = [],
+): Html {
   const instances = broker.instances.map(
     (
       instance,
@@ -75,5 +99,6 @@ ${urls.length === 0 ? html`<p class="empty">No endpoints yet.</p>` : urls.map(([
 <section aria-labelledby="instances-heading"><h2 id="instances-heading">Instances and endpoints</h2>
 <ul class="instances">${instances}</ul></section>
 <section aria-labelledby="pending-heading"><h2 id="pending-heading">Pending changes</h2>${pendingChanges(broker)}</section>
-<section aria-labelledby="queues-heading"><h2 id="queues-heading">Queues</h2>${queuesSection(queues)}</section>`;
+<section aria-labelledby="queues-heading"><h2 id="queues-heading">Queues</h2>${queuesSection(queues)}</section>
+${autoscalingSection(autoscaling)}`;
 }

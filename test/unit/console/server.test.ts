@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { CloudWatchClient, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +23,15 @@ const BROKER = {
   tags: { "mqops:managed": "true" },
 };
 
+const AUTOSCALING = {
+  settings: { minConsumers: 1, maxConsumers: 8 },
+  fleet: { status: "ACTIVE", desired: 3, running: 2 },
+  alarms: [{ kind: "scale-out", alarmName: "a", state: "ALARM", stateReason: "backlog grows" }],
+  decisions: [
+    { at: 1796083200, detail: { action: "scale-out", desired: 3, reason: "arrivals exceed service" } },
+  ],
+};
+
 const sfn = new SFNClient({ region: "us-east-1" });
 const cloudwatch = new CloudWatchClient({ region: "us-east-1" });
 const sfnMock = mockClient(sfn);
@@ -37,6 +46,7 @@ const sources: ConsoleSources = {
     apiCalls.push(path);
     if (path === "/brokers") return { status: 200, body: { brokers: [{ brokerId: BROKER_ID }] } };
     if (path === `/brokers/${BROKER_ID}`) return { status: 200, body: BROKER };
+    if (path === `/brokers/${BROKER_ID}/queues/jobs/autoscaling`) return { status: 200, body: AUTOSCALING };
     return { status: 404, body: { message: "Broker not found" } };
   },
   close() {},
@@ -77,6 +87,23 @@ beforeAll(async () => {
     ],
   });
   cloudwatchMock.on(ListMetricsCommand).resolves({ Metrics: [] });
+  cloudwatchMock.on(ListMetricsCommand, { Dimensions: [{ Name: "Broker", Value: "orders<x>-1" }] }).resolves({
+    Metrics: [
+      {
+        Namespace: "AWS/AmazonMQ",
+        MetricName: "QueueSize",
+        Dimensions: [
+          { Name: "Broker", Value: "orders<x>-1" },
+          { Name: "Queue", Value: "jobs" },
+        ],
+      },
+    ],
+  });
+  cloudwatchMock.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: "q0_2_0", Timestamps: [new Date("2026-12-01T00:01:00Z")], Values: [7], StatusCode: "Complete" },
+    ],
+  });
   server = await startConsoleServer({ sources, token: TOKEN });
 });
 
@@ -133,6 +160,11 @@ describe("the console server", () => {
   it("shows a broker's failover URL to copy, and 400 for a malformed ID, 404 for an unknown one", async () => {
     const page = await (await get(`/brokers/${BROKER_ID}`)).text();
     expect(page).toContain('data-copy="failover:(tcp://10.0.0.1:61617,tcp://10.0.0.2:61617)"');
+    expect(page).toContain("<figcaption>jobs</figcaption>");
+    expect(page).toContain("&quot;QueueSize&quot;:[7]");
+    expect(page).toMatch(/<strong>2<\/strong> running of <strong>3<\/strong> desired/);
+    expect(page).toContain("bounds 1–8");
+    expect(page).toContain("arrivals exceed service");
     expect((await get("/brokers/orders")).status).toBe(400);
     expect((await get("/brokers/b-00000000-0000-0000-0000-000000000000")).status).toBe(404);
   });
