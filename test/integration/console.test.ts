@@ -215,7 +215,7 @@ describe("the console", () => {
       });
       const page = await signedIn(1280);
       await page.goto(new URL("/executions", consoleUrl).href);
-    await page.selectOption("select[name=status]", "FAILED");
+      await page.selectOption("select[name=status]", "FAILED");
       await Promise.all([page.waitForURL(/status=FAILED/), page.click("button[type=submit]")]);
       const rows = await page.locator("#executions tbody tr").allTextContents();
       expect(rows.length).toBeGreaterThan(0);
