@@ -101,6 +101,20 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
     environment: ["STATE_TABLE_NAME"],
   },
+  "functions/failover/list-brokers.handler": {
+    actions: ["mq:DescribeBroker", "mq:ListBrokers"],
+    environment: [],
+  },
+  "functions/failover/probe-broker.handler": { actions: [], environment: [] },
+  "functions/failover/record-check.handler": {
+    actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/failover/publish-events.handler": { actions: ["events:PutEvents"], environment: [] },
+  "functions/failover/notify-change.handler": {
+    actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
+    environment: ["NOTIFICATIONS_TOPIC_ARN"],
+  },
   "functions/provisioning/validate-request.handler": { actions: [], environment: [] },
   "functions/provisioning/create-configuration.handler": {
     actions: ["mq:CreateConfiguration", "mq:ListConfigurations", "mq:UpdateConfiguration"],

@@ -48,6 +48,9 @@ const autoscalingAlarmPrefix = physicalName(AUTOSCALING_TRIGGER.name);
 /** The autoscaling alarms (the only alarms mqops creates, reads, re-arms or deletes). */
 export const autoscalingAlarmsArn = $interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${autoscalingAlarmPrefix}*`;
 
+/** The account's default event bus, where mqops publishes its events. */
+const defaultEventBusArn = $interpolate`arn:${partition}:events:${region}:${accountId}:event-bus/default`;
+
 /** ECS services in this account and region; statements on it also require the autoscaling tag. */
 const ecsServicesArn = $interpolate`arn:${partition}:ecs:${region}:${accountId}:service/*`;
 
@@ -110,6 +113,10 @@ export function permissionsOf(handler: string, grant: FunctionGrant): Permission
       }
       case "mq":
         permissions.push({ actions, resources: ["*"] });
+        break;
+      case "events":
+        // mqops publishes its own events (source `mqops`) on the account's default bus only.
+        permissions.push({ actions, resources: [defaultEventBusArn] });
         break;
       case "cloudwatch": {
         // GetMetricData has no resource-level permissions; the alarm actions take the alarm ARN.

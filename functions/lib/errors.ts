@@ -130,4 +130,5 @@ export const ERRORS = {
   AutoscalingFailed: "AutoscalingFailedError",
 } as const;
 
+export * from "./failover-errors.js";
 export * from "./maintenance-errors.js";

@@ -7,7 +7,11 @@ export interface Notification {
     | "MaintenanceCompleted"
     | "MaintenanceSkipped"
     | "MaintenanceFailed"
-    | "MaintenanceRolledBack";
+    | "MaintenanceRolledBack"
+    | "BrokerFailoverDetected"
+    | "BrokerUnavailable"
+    | "BrokerRecovered"
+    | "BrokerFlapping";
   brokerName: string;
   detail: Record<string, unknown>;
 }

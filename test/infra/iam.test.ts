@@ -153,6 +153,8 @@ describe("deployed function roles", () => {
             expect(statement.Condition, where).toEqual({
               StringEquals: { "kms:ViaService": [`sns.${REGION}.amazonaws.com`] },
             });
+          } else if (service === "events") {
+            expect(resources, where).toEqual([`arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`]);
           } else expect(["mq", "ec2"], `${where} has no scoping rule in this test`).toContain(service);
           expect(statement.Effect).toBe("Allow");
         }

@@ -19,6 +19,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/lib-dynamodb": "dynamodb",
   "@aws-sdk/client-cloudwatch": "cloudwatch",
   "@aws-sdk/client-ecs": "ecs",
+  "@aws-sdk/client-eventbridge": "events",
 };
 
 /** lib-dynamodb's document commands and the DynamoDB actions they call. */

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { workflowStep } from "../lib/middleware.js";
+import { stepBase } from "../lib/step-input.js";
+import { detect, type InstanceProbe } from "./detector.js";
+import { readFailoverState, writeFailoverHistory, writeFailoverState } from "./failover-store.js";
+import { watchedBrokerSchema } from "./request.js";
+import { detectorSettingsFromEnv } from "./settings.js";
+
+const SETTINGS = detectorSettingsFromEnv();
+
+const probeSchema = z.object({
+  instance: z.number().int(),
+  endpoint: z.string(),
+  protocol: z.enum(["openwire", "stomp"]),
+  outcome: z.enum(["answered", "refused", "timeout", "error"]),
+  latencyMs: z.number(),
+  detail: z.string().optional(),
+}) satisfies z.ZodType<InstanceProbe>;
+
+const inputSchema = z.object({
+  ...stepBase,
+  broker: watchedBrokerSchema,
+  probe: z.object({ at: z.string(), probes: z.array(probeSchema) }),
+});
+
+/**
+ * Compares a round of probes with the recorded state (the pure detector decides), records the new
+ * state (conditionally: overlapping runs cannot both record a change) and a history item per event,
+ * and returns the events to publish. A stale round (a later one is recorded) publishes nothing.
+ */
+export const recordCheck = async ({ broker, probe }: z.infer<typeof inputSchema>) => {
+  const recorded = await readFailoverState(broker.brokerId);
+  const detection = detect(
+    recorded?.state,
+    { brokerId: broker.brokerId, brokerName: broker.brokerName, at: probe.at, probes: probe.probes },
+    SETTINGS,
+  );
+  if (!detection.stale) {
+    await writeFailoverState(broker.brokerId, broker.brokerName, detection.state, recorded?.version);
+  }
+  await writeFailoverHistory(detection.events);
+  return {
+    status: detection.state.status,
+    activeInstance: detection.state.activeInstance ?? null,
+    classification: detection.state.lastClassification,
+    flapping: detection.state.flapping,
+    events: detection.events,
+    eventCount: detection.events.length,
+  };
+};
+
+export const handler = workflowStep(inputSchema, recordCheck);

@@ -1,0 +1,181 @@
+import { FAILOVER_ERRORS as E } from "../functions/lib/failover-errors.js";
+import { fail, lambdaTask } from "./asl.js";
+import type { WorkflowSpec } from "./types.js";
+
+const FUNCTIONS = {
+  ListBrokers: "functions/failover/list-brokers.handler",
+  ProbeBroker: "functions/failover/probe-broker.handler",
+  RecordCheck: "functions/failover/record-check.handler",
+  PublishEvents: "functions/failover/publish-events.handler",
+  NotifyChange: "functions/failover/notify-change.handler",
+} as const;
+
+type FunctionKey = keyof typeof FUNCTIONS;
+
+/** Brokers probed at once. */
+export const CHECK_CONCURRENCY = 10;
+
+/**
+ * Failover detection: list the managed active/standby brokers → for each (bounded concurrency), a
+ * loop of rounds `probeIntervalSeconds` apart: probe both instances → record the check (the pure
+ * detector compares it with the recorded state) → on a change publish the events (EventBridge) and
+ * notify (SNS). A round that fails is remembered and the loop goes on; the run fails, named, at the
+ * end if any broker's round failed.
+ */
+export const failover: WorkflowSpec = {
+  name: "failover",
+  functions: FUNCTIONS,
+  definition(resolveArn) {
+    const arn = (key: FunctionKey) => resolveArn(key);
+    const roundFailed = "RoundFailed";
+    return {
+      Comment: "Detect failovers, outages and flapping of managed active/standby Amazon MQ brokers",
+      StartAt: "ListBrokers",
+      TimeoutSeconds: 15 * 60,
+      States: {
+        ListBrokers: {
+          ...lambdaTask({
+            resource: arn("ListBrokers"),
+            parameters: { "request.$": "$" },
+            resultPath: "$.selected",
+            next: "CheckBrokers",
+            timeoutSeconds: 60,
+            catchTo: "RouteListFailure",
+          }),
+          OutputPath: "$.selected",
+        },
+        RouteListFailure: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.error.Error", StringEquals: E.InvalidRequest, Next: "InvalidRequest" }],
+          Default: "ListFailed",
+        },
+        CheckBrokers: {
+          Type: "Map",
+          ItemsPath: "$.brokers",
+          MaxConcurrency: CHECK_CONCURRENCY,
+          ItemSelector: {
+            "broker.$": "$$.Map.Item.Value",
+            "settings.$": "$.settings",
+            round: 1,
+            check: null,
+            lastError: { failed: false },
+          },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "INLINE" },
+            StartAt: "ProbeBroker",
+            States: {
+              ProbeBroker: lambdaTask({
+                resource: arn("ProbeBroker"),
+                parameters: { "broker.$": "$.broker", "probeTimeoutMs.$": "$.settings.probeTimeoutMs" },
+                resultPath: "$.probe",
+                next: "RecordCheck",
+                timeoutSeconds: 30,
+                catchTo: roundFailed,
+              }),
+              RecordCheck: lambdaTask({
+                resource: arn("RecordCheck"),
+                parameters: { "broker.$": "$.broker", "probe.$": "$.probe" },
+                resultPath: "$.check",
+                next: "HasEvents",
+                timeoutSeconds: 30,
+                retryOn: [E.StateConflict],
+                catchTo: roundFailed,
+              }),
+              HasEvents: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.check.eventCount", NumericGreaterThan: 0, Next: "PublishEvents" }],
+                Default: "MoreRounds",
+              },
+              PublishEvents: lambdaTask({
+                resource: arn("PublishEvents"),
+                parameters: { "events.$": "$.check.events" },
+                resultPath: null,
+                next: "NotifyChange",
+                timeoutSeconds: 30,
+                retryOn: [E.EventPublishFailed],
+                catchTo: roundFailed,
+              }),
+              NotifyChange: lambdaTask({
+                resource: arn("NotifyChange"),
+                parameters: { "events.$": "$.check.events" },
+                resultPath: null,
+                next: "MoreRounds",
+                timeoutSeconds: 30,
+                catchTo: roundFailed,
+              }),
+              [roundFailed]: {
+                Type: "Pass",
+                Parameters: { failed: true, "error.$": "$.error.Error", "cause.$": "$.error.Cause" },
+                ResultPath: "$.lastError",
+                Next: "MoreRounds",
+              },
+              MoreRounds: {
+                Type: "Choice",
+                Choices: [
+                  { Variable: "$.round", NumericLessThanPath: "$.settings.rounds", Next: "WaitForNextRound" },
+                ],
+                Default: "BrokerChecked",
+              },
+              WaitForNextRound: {
+                Type: "Wait",
+                SecondsPath: "$.settings.probeIntervalSeconds",
+                Next: "NextRound",
+              },
+              NextRound: {
+                Type: "Pass",
+                Parameters: {
+                  "broker.$": "$.broker",
+                  "settings.$": "$.settings",
+                  "round.$": "States.MathAdd($.round, 1)",
+                  "check.$": "$.check",
+                  "lastError.$": "$.lastError",
+                },
+                Next: "ProbeBroker",
+              },
+              BrokerChecked: {
+                Type: "Pass",
+                Parameters: {
+                  "brokerId.$": "$.broker.brokerId",
+                  "rounds.$": "$.round",
+                  "check.$": "$.check",
+                  "lastError.$": "$.lastError",
+                },
+                End: true,
+              },
+            },
+          },
+          ResultPath: "$.outcomes",
+          Next: "FindFailures",
+        },
+        FindFailures: {
+          Type: "Pass",
+          Parameters: { "brokers.$": "$.outcomes[?(@.lastError.failed == true)].brokerId" },
+          ResultPath: "$.failures",
+          Next: "CountFailures",
+        },
+        CountFailures: {
+          Type: "Pass",
+          Parameters: { "count.$": "States.ArrayLength($.failures.brokers)" },
+          ResultPath: "$.failureCount",
+          Next: "AnyFailure",
+        },
+        AnyFailure: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.failureCount.count", NumericGreaterThan: 0, Next: "CheckFailed" }],
+          Default: "Checked",
+        },
+        Checked: {
+          Type: "Pass",
+          Parameters: { "settings.$": "$.settings", "outcomes.$": "$.outcomes" },
+          End: true,
+        },
+        InvalidRequest: fail(E.InvalidRequest, "The failover check's input is invalid; nothing was probed"),
+        ListFailed: fail(E.CheckFailed, "The brokers to check could not be listed; nothing was probed"),
+        CheckFailed: fail(
+          E.CheckFailed,
+          "At least one broker's check failed in some round (see the execution's Map results); the others were checked",
+        ),
+      },
+    };
+  },
+};
