@@ -38,7 +38,7 @@ export const failover: WorkflowSpec = {
             resource: arn("ListBrokers"),
             parameters: { "request.$": "$" },
             resultPath: "$.selected",
-            next: "CheckBrokers",
+            next: "AnyBrokers",
             timeoutSeconds: 60,
             catchTo: "RouteListFailure",
           }),
@@ -48,6 +48,16 @@ export const failover: WorkflowSpec = {
           Type: "Choice",
           Choices: [{ Variable: "$.error.Error", StringEquals: E.InvalidRequest, Next: "InvalidRequest" }],
           Default: "ListFailed",
+        },
+        AnyBrokers: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.brokers[0]", IsPresent: true, Next: "CheckBrokers" }],
+          Default: "NothingToCheck",
+        },
+        NothingToCheck: {
+          Type: "Pass",
+          Parameters: { "settings.$": "$.settings", outcomes: [] },
+          End: true,
         },
         CheckBrokers: {
           Type: "Map",
@@ -149,19 +159,13 @@ export const failover: WorkflowSpec = {
         },
         FindFailures: {
           Type: "Pass",
-          Parameters: { "brokers.$": "$.outcomes[?(@.lastError.failed == true)].brokerId" },
+          Parameters: { "any.$": "States.ArrayContains($.outcomes[*].lastError.failed, true)" },
           ResultPath: "$.failures",
-          Next: "CountFailures",
-        },
-        CountFailures: {
-          Type: "Pass",
-          Parameters: { "count.$": "States.ArrayLength($.failures.brokers)" },
-          ResultPath: "$.failureCount",
           Next: "AnyFailure",
         },
         AnyFailure: {
           Type: "Choice",
-          Choices: [{ Variable: "$.failureCount.count", NumericGreaterThan: 0, Next: "CheckFailed" }],
+          Choices: [{ Variable: "$.failures.any", BooleanEquals: true, Next: "CheckFailed" }],
           Default: "Checked",
         },
         Checked: {

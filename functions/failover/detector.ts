@@ -176,7 +176,7 @@ function changeEvent(
       },
     };
   }
-  if (to.status === "UNAVAILABLE" && from.status !== "UNAVAILABLE" && from.status !== "UNKNOWN") {
+  if (to.status === "UNAVAILABLE" && from.status !== "UNAVAILABLE") {
     return {
       ...base,
       type: "BrokerUnavailable",
@@ -270,9 +270,11 @@ export function detect(
     delete state.firstSilentAt;
   }
 
-  // A baseline (UNKNOWN → anything) is not a change anyone is told about.
-  const change = previous.status === "UNKNOWN" ? undefined : changeEvent(before, state, observation, {});
-  if (previous.status === "UNKNOWN") state.announced = announcedOf(state);
+  // A first answer is the baseline, not a change anyone is told about; a broker silent from its
+  // first checks on is still announced as unavailable.
+  const baseline = previous.status === "UNKNOWN" && state.status !== "UNAVAILABLE";
+  const change = baseline ? undefined : changeEvent(before, state, observation, {});
+  if (baseline) state.announced = announcedOf(state);
 
   const events: FailoverEvent[] = [];
   if (change !== undefined) {
