@@ -114,8 +114,8 @@ beforeEach(async () => {
   brokerId = `b-test-${sequence}-${Date.now()}`;
   mq.on(ListBrokersCommand).resolves({
     BrokerSummaries: [
-      { BrokerId: brokerId, DeploymentMode: "ACTIVE_STANDBY_MULTI_AZ" },
-      { BrokerId: "b-single", DeploymentMode: "SINGLE_INSTANCE" },
+      { BrokerId: brokerId, DeploymentMode: "ACTIVE_STANDBY_MULTI_AZ", EngineType: "ACTIVEMQ" },
+      { BrokerId: "b-single", DeploymentMode: "SINGLE_INSTANCE", EngineType: "ACTIVEMQ" },
     ],
   });
   mq.on(DescribeBrokerCommand, { BrokerId: brokerId }).resolves(describeResponse(brokerId));
