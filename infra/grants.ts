@@ -21,7 +21,14 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     environment: ["PROVISIONING_STATE_MACHINE_ARN"],
   },
   "functions/api/list-brokers.handler": { actions: ["mq:ListBrokers"], environment: [] },
-  "functions/api/get-broker.handler": { actions: ["mq:DescribeBroker"], environment: [] },
+  "functions/api/get-broker.handler": {
+    actions: ["dynamodb:GetItem", "mq:DescribeBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/api/start-failover-check.handler": {
+    actions: ["mq:DescribeBroker", "states:StartExecution"],
+    environment: ["FAILOVER_STATE_MACHINE_ARN"],
+  },
   "functions/api/delete-broker.handler": {
     actions: ["dynamodb:UpdateItem", "mq:DeleteBroker"],
     environment: ["STATE_TABLE_NAME"],

@@ -33,9 +33,23 @@ export const MAINTENANCE_SCHEDULE = {
   },
 } as const satisfies Trigger;
 
+/**
+ * Failover detection runs every minute (EventBridge Scheduler's shortest period); each run probes the
+ * brokers several times within its minute (functions/failover/settings.ts), locally as on AWS.
+ */
+export const FAILOVER_SCHEDULE = {
+  workflow: "failover",
+  kind: "schedule",
+  name: "failover",
+  expression: "rate(1 minute)",
+  input: { source: "schedule" },
+} as const satisfies Trigger;
+
 export const TRIGGERS: Trigger[] = [
   { workflow: "provisioning", kind: "http", route: "POST /brokers" },
   AUTOSCALING_TRIGGER,
   { workflow: "maintenance", kind: "http", route: "POST /maintenance" },
   MAINTENANCE_SCHEDULE,
+  { workflow: "failover", kind: "http", route: "POST /brokers/{id}/failover-checks" },
+  FAILOVER_SCHEDULE,
 ];

@@ -16,6 +16,10 @@ export const API_ROUTES = [
     route: "DELETE /brokers/{id}/queues/{queue}/autoscaling",
     handler: "functions/api/delete-autoscaling.handler",
   },
+  {
+    route: "POST /brokers/{id}/failover-checks",
+    handler: "functions/api/start-failover-check.handler",
+  },
   { route: "GET /executions", handler: "functions/api/list-executions.handler" },
   { route: "GET /executions/{id}", handler: "functions/api/get-execution.handler" },
   { route: "POST /maintenance", handler: "functions/api/start-maintenance.handler" },

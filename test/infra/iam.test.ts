@@ -188,6 +188,7 @@ describe("deployed function roles", () => {
       NOTIFICATIONS_TOPIC_ARN: String(named(evaluation, "Notifications").state.arn),
       PROVISIONING_STATE_MACHINE_ARN: String(named(evaluation, "ProvisioningStateMachine").state.arn),
       MAINTENANCE_STATE_MACHINE_ARN: String(named(evaluation, "MaintenanceStateMachine").state.arn),
+      FAILOVER_STATE_MACHINE_ARN: String(named(evaluation, "FailoverStateMachine").state.arn),
       AUTOSCALING_ALARM_PREFIX: "mqops-ci-autoscaling",
       AUTOSCALING_ALARM_PERIOD_SECONDS: "60",
     };

@@ -1,5 +1,5 @@
 import { DeleteBrokerCommand, DescribeBrokerCommand, MqClient } from "@aws-sdk/client-mq";
-import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import type { Context } from "aws-lambda";
@@ -32,6 +32,7 @@ describe("GET /brokers/{id}", () => {
       PendingEngineVersion: "5.19",
       BrokerInstances: [{ Endpoints: instanceEndpoints(1) }, { Endpoints: instanceEndpoints(2) }],
     });
+    ddb.on(GetCommand).resolves({});
 
     const response = await getBroker(httpEvent("GET /brokers/{id}", { id: BROKER_ID }), context);
 
