@@ -7,7 +7,7 @@ import {
 import { checkActiveMqXml } from "../lib/activemq-xml.js";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { secrets, sfn } from "../lib/clients.js";
-import { requireEnv } from "../lib/config.js";
+import { provisioningEnv } from "../lib/env.js";
 import { IdempotencyConflictError } from "../lib/errors.js";
 import { executionArn, executionName } from "../lib/executions.js";
 import { json } from "../lib/http.js";
@@ -16,11 +16,8 @@ import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { usersSecretName } from "../lib/users-secret.js";
 import { executionInput, parseProvisioningRequest, usersSecretValue } from "./provisioning-request.js";
 
-const STATE_MACHINE_ARN = requireEnv("PROVISIONING_STATE_MACHINE_ARN");
-const SETTINGS = {
-  pollIntervalSeconds: Number(process.env.PROVISIONING_POLL_SECONDS ?? 30),
-  deadlineSeconds: Number(process.env.PROVISIONING_DEADLINE_SECONDS ?? 3600),
-};
+// Checked once at load: a bad value fails the function's start, never a user's request.
+const { stateMachineArn: STATE_MACHINE_ARN, settings: SETTINGS } = provisioningEnv();
 
 async function describe(arn: string): Promise<DescribeExecutionOutput | undefined> {
   try {

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { checkActiveMqXml } from "./activemq-xml.js";
+import { checkActiveMqXml, MAX_CONFIGURATION_XML_CHARS } from "./activemq-xml.js";
 import type { FieldIssue } from "./errors.js";
+import { DEFAULT_TIME_ZONE, isMaintenanceTimeZone, TIME_ZONE_RULE } from "./time-zone.js";
 
 /** Engine versions Amazon MQ accepts for ActiveMQ today (major.minor). */
 export const SUPPORTED_ENGINE_VERSIONS = ["5.18", "5.19"] as const;
@@ -73,12 +74,15 @@ function requestShape<U extends z.ZodType<{ username: string; replicationUser: b
     deploymentMode: z.enum(DEPLOYMENT_MODES, `must be one of ${DEPLOYMENT_MODES.join(", ")}`),
     hostInstanceType: z.enum(HOST_INSTANCE_TYPES, `must be one of ${HOST_INSTANCE_TYPES.join(", ")}`),
     users: z.array(users).min(1, "must have at least one user").max(250),
-    activemqXml: z.string().max(1_000_000).optional(),
+    activemqXml: z
+      .string()
+      .max(MAX_CONFIGURATION_XML_CHARS, `must be at most ${MAX_CONFIGURATION_XML_CHARS} characters`)
+      .optional(),
     maintenanceWindowStartTime: z
       .strictObject({
         dayOfWeek: z.enum(DAYS, `must be one of ${DAYS.join(", ")}`),
         timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)"),
-        timeZone: z.string().min(1).default("UTC"),
+        timeZone: z.string().refine(isMaintenanceTimeZone, TIME_ZONE_RULE).default(DEFAULT_TIME_ZONE),
       })
       .optional(),
     encryptionOptions: z

@@ -1,18 +1,13 @@
 import { z } from "zod";
 import { checkActiveMqXml } from "../lib/activemq-xml.js";
 import { brokerSpecSchema, toFieldIssues } from "../lib/broker-request.js";
+import { provisioningSettingsSchema } from "../lib/env.js";
 import { RequestValidationError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 
-const settingsSchema = z.object({
-  pollIntervalSeconds: z.number().int().min(1).max(600),
-  deadlineSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(4 * 3600),
-});
+// The same bounds the API's environment is checked against (functions/lib/env.ts).
+const settingsSchema = provisioningSettingsSchema;
 
 const inputSchema = z.object({
   ...stepBase,

@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
+import { MAX_XML_DEPTH, parseOrIssue, unsafeXmlIssue } from "../../functions/lib/activemq-xml.js";
 import { BrokerConfigurationError } from "./errors.js";
 import type { InstanceLayout } from "./layout.js";
 import type { BrokerRunSpec, BrokerUser, InstancePorts } from "./types.js";
@@ -97,6 +98,7 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  maxNestedTags: MAX_XML_DEPTH,
 });
 
 // The builder XML-escapes every attribute value and text node (&, <, >, ", ').
@@ -140,13 +142,19 @@ interface UserBroker {
 /** The user's `<broker>` element, parsed; an empty configuration is an empty broker. */
 function parseUserBroker(configurationXml: string): UserBroker {
   if (configurationXml.trim() === "") return { attributes: {}, children: [] };
+  // Revisions are checked when stored; this guards revisions stored before that check existed, so a
+  // DOCTYPE or entity never reaches the parser below nor the broker's own (Spring) XML reader.
+  const unsafe = unsafeXmlIssue(configurationXml);
+  if (unsafe !== undefined) throw new BrokerConfigurationError(`configuration ${unsafe}`);
   const valid = XMLValidator.validate(configurationXml);
   if (valid !== true) {
     throw new BrokerConfigurationError(
       `configuration is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`,
     );
   }
-  const root = (parser.parse(configurationXml) as XmlNode[]).find((node) => tagName(node) !== undefined);
+  const parsed = parseOrIssue(() => parser.parse(configurationXml) as XmlNode[]);
+  if (!parsed.ok) throw new BrokerConfigurationError(`configuration ${parsed.issue}`);
+  const root = parsed.value.find((node) => tagName(node) !== undefined);
   const rootName = root === undefined ? undefined : tagName(root);
   if (root === undefined || rootName === undefined || localName(rootName) !== "broker") {
     throw new BrokerConfigurationError(

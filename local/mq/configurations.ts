@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
-import { PERMITTED_BROKER_CHILDREN } from "../../functions/lib/activemq-xml.js";
+import {
+  MAX_REVISIONS_PER_CONFIGURATION,
+  MAX_XML_DEPTH,
+  PERMITTED_BROKER_CHILDREN,
+  parseOrIssue,
+  unsafeXmlIssue,
+} from "../../functions/lib/activemq-xml.js";
 import { PERMITTED_BROKER_ATTRIBUTES } from "../brokers/render.js";
 import { badRequest, conflict, notFound } from "../server/aws-error.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
@@ -45,6 +51,7 @@ const XML_OPTIONS = {
   trimValues: false,
   processEntities: false,
   allowBooleanAttributes: true,
+  maxNestedTags: MAX_XML_DEPTH,
 } as const;
 
 const elementName = (node: XmlNode) =>
@@ -66,6 +73,9 @@ const isNamespaceAttribute = (name: string) => name === "xmlns" || /^(xmlns|xsi)
  * removed and reported.
  */
 export function sanitizeConfiguration(xml: string): { xml: string; warnings: SanitizationWarning[] } {
+  // A DOCTYPE, entity or XInclude is refused before any parser reads the text: nothing is resolved.
+  const unsafe = unsafeXmlIssue(xml);
+  if (unsafe !== undefined) throw badRequest(`data ${unsafe}.`, "data");
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw badRequest(
@@ -73,7 +83,9 @@ export function sanitizeConfiguration(xml: string): { xml: string; warnings: San
       "data",
     );
   }
-  const nodes = new XMLParser(XML_OPTIONS).parse(xml) as XmlNode[];
+  const parsed = parseOrIssue(() => new XMLParser(XML_OPTIONS).parse(xml) as XmlNode[]);
+  if (!parsed.ok) throw badRequest(`data ${parsed.issue}.`, "data");
+  const nodes = parsed.value;
   const root = nodes.find((node) => elementName(node) !== undefined);
   const rootName = root === undefined ? undefined : elementName(root);
   if (root === undefined || rootName === undefined || localName(rootName) !== "broker") {
@@ -234,6 +246,12 @@ export function configurationOperations(context: MqContext) {
       const description = body.string("description");
       if (description !== undefined && description.length > 4000) {
         throw badRequest("description must be at most 4000 characters.", "description");
+      }
+      if (configuration.revisions.length >= MAX_REVISIONS_PER_CONFIGURATION) {
+        throw badRequest(
+          `Configuration ${configuration.id} already has ${MAX_REVISIONS_PER_CONFIGURATION} revisions, the most Amazon MQ allows.`,
+          "configuration-id",
+        );
       }
       const { xml, warnings } = sanitizeConfiguration(decoded);
       const revision: RevisionRecord = {

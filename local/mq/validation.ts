@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, isMaintenanceTimeZone, TIME_ZONE_RULE } from "../../functions/lib/time-zone.js";
 import { badRequest } from "../server/aws-error.js";
 import {
   DEPLOYMENT_MODES,
@@ -165,7 +166,14 @@ export function maintenanceWindow(fields: Fields | undefined): WeeklyStartTime |
       fields.attribute("timeOfDay"),
     );
   }
-  return { dayOfWeek: day, timeOfDay: time, timeZone: fields.string("timeZone") ?? "UTC" };
+  const timeZone = fields.string("timeZone") ?? DEFAULT_TIME_ZONE;
+  if (!isMaintenanceTimeZone(timeZone)) {
+    throw badRequest(
+      `timeZone ${JSON.stringify(timeZone.slice(0, 64))} is not valid: it ${TIME_ZONE_RULE}.`,
+      fields.attribute("timeZone"),
+    );
+  }
+  return { dayOfWeek: day, timeOfDay: time, timeZone };
 }
 
 export function username(value: string, attribute = "username"): string {
