@@ -159,7 +159,11 @@ export type BrokerSpec = z.infer<typeof brokerSpecSchema>;
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, part) => {
     if (typeof part === "number") return `${text}[${part}]`;
-    return text === "" ? String(part) : `${text}.${String(part)}`;
+    const name = String(part);
+    // A key that is not a plain name (empty, control characters, huge) is quoted and cut, so the
+    // field is never blank and a 400 never echoes a whole user-supplied key.
+    if (!/^[!-~]{1,128}$/.test(name)) return `${text}[${JSON.stringify(name.slice(0, 64))}]`;
+    return text === "" ? name : `${text}.${name}`;
   }, "");
 }
 

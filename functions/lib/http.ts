@@ -47,7 +47,12 @@ export function pathParameter(event: APIGatewayProxyEventV2, name: string): stri
   if (value === undefined || value === "") {
     throw new RequestValidationError([{ field: name, message: "is required in the path" }]);
   }
-  return decodeURIComponent(value);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    // Malformed percent-encoding (`%E0%A4%A`) is the client's error, not a 500.
+    throw new RequestValidationError([{ field: name, message: "is not valid URL encoding" }]);
+  }
 }
 
 /** The JSON body as an unknown value, or a 400 when it is not JSON. */
