@@ -21,7 +21,8 @@ import {
 import * as validate from "./validation.js";
 
 export function findBroker(context: MqContext, id: string): BrokerRecord {
-  const broker = context.state.brokers[id];
+  // Own keys only: `__proto__` or `constructor` in a path is an unknown broker, not Object's prototype.
+  const broker = Object.hasOwn(context.state.brokers, id) ? context.state.brokers[id] : undefined;
   if (broker === undefined) throw notFound(`Broker ${id} does not exist.`, "broker-id");
   return broker;
 }

@@ -157,7 +157,10 @@ function describe(configuration: ConfigurationRecord) {
 }
 
 export function findConfiguration(context: MqContext, id: string, attribute = "configuration-id") {
-  const configuration = context.state.configurations[id];
+  // Own keys only: `__proto__` or `constructor` in a path is an unknown configuration.
+  const configuration = Object.hasOwn(context.state.configurations, id)
+    ? context.state.configurations[id]
+    : undefined;
   if (configuration === undefined) throw notFound(`Configuration ${id} does not exist.`, attribute);
   return configuration;
 }
