@@ -2,6 +2,7 @@ import path from "node:path";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { startLocalConsole } from "../console/local.js";
 import { API_ROUTES } from "../functions/api/routes.js";
 import { WORKFLOWS } from "../workflows/index.js";
 import { AUTOSCALING_TRIGGER, TRIGGERS } from "../workflows/triggers.js";
@@ -16,7 +17,6 @@ import { createEventsService } from "./events/service.js";
 import { applyTriggers } from "./events/triggers.js";
 import { createGatewayService } from "./gateway/service.js";
 import { assertNotRunning, clearRunningCloud, writeRunningCloud } from "./instance-lock.js";
-import { startLocalConsole } from "../console/local.js";
 import { startMetricsCollector } from "./metrics/collector.js";
 import { collectableBrokers } from "./metrics/runtime-brokers.js";
 import { createMqService } from "./mq/service.js";
@@ -69,6 +69,8 @@ function setHandlerEnvironment(config: LocalCloudConfig, url: string, arns: Reco
     // The same for maintenance's wait after a reboot (Amazon MQ: 60 s; a local reboot takes seconds).
     MAINTENANCE_POLL_SECONDS: process.env.MAINTENANCE_POLL_SECONDS ?? "2",
     // The queues' alarms are named for the local autoscaling rule and follow the local metrics period.
+    // Local instances take over in about a second: probe every 2 s within a failover check.
+    FAILOVER_PROBE_INTERVAL_SECONDS: process.env.FAILOVER_PROBE_INTERVAL_SECONDS ?? "2",
     AUTOSCALING_ALARM_PREFIX: localName(AUTOSCALING_TRIGGER.name),
     AUTOSCALING_ALARM_PERIOD_SECONDS: String(config.metricsPeriodSeconds),
     POWERTOOLS_SERVICE_NAME: "mqops",
