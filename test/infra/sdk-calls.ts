@@ -117,12 +117,20 @@ export function requiredActions(entry: string): string[] {
   return [...calls].sort();
 }
 
-/** Every environment variable a handler reads with `requireEnv("…")`. */
+/**
+ * Every environment variable a handler reads with `requireEnv("…")`, or through `provisioningEnv()`
+ * (functions/lib/env.ts), which requires the variables it declares with `requiredText()`.
+ */
 export function requiredEnvironment(entry: string): string[] {
   const names = new Set<string>();
   for (const file of reachableFiles(entry)) {
-    for (const match of readFileSync(file, "utf8").matchAll(/requireEnv\(\s*"([A-Z0-9_]+)"\s*\)/g)) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/requireEnv\(\s*"([A-Z0-9_]+)"\s*\)/g)) {
       names.add(match[1] ?? "");
+    }
+    if (/\bprovisioningEnv\(\)/.test(text)) {
+      const declared = readFileSync(path.join(ROOT, "functions/lib/env.ts"), "utf8");
+      for (const match of declared.matchAll(/([A-Z0-9_]+):\s*requiredText\(\)/g)) names.add(match[1] ?? "");
     }
   }
   return [...names].sort();
