@@ -57,7 +57,7 @@ function matching(data: MetricDatum[], metric: string, broker: string, queue?: s
 async function collectUntil(
   from: number,
   done: (data: MetricDatum[]) => boolean,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<MetricDatum[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
