@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +12,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCloudProcess } from "./support/local-cloud-process.js";
+import { pidsMatching, until as waitUntil } from "./support/wait.js";
 
 // Consumer autoscaling end to end on the local cloud, with 10 s metrics: a real broker's counters →
 // CloudWatch alarms (created by the registration API) → the EventBridge rule → the autoscaling workflow
@@ -42,16 +42,6 @@ interface Decision {
   executionArn: string;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(1000);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 const desired = async () => {
   const described = await new ECSClient(cloud.clientConfig()).send(
     new DescribeServicesCommand({ cluster: "autoscale", services: ["consumers"] }),
@@ -72,16 +62,11 @@ async function sampleDesired() {
   }
 }
 
-function consumerPids(): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", `consume --queue ${QUEUE}`], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+/** Samples once a second, as the desired-count sampler does. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) =>
+  waitUntil(what, probe, timeoutMs, 1000);
+
+const consumerPids = () => pidsMatching(`consume --queue ${QUEUE}`);
 
 /** The queue's size in the latest period the broker reported (CloudWatch, AWS/AmazonMQ). */
 async function queueSize(): Promise<number | undefined> {

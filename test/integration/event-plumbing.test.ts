@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -28,6 +26,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCloudProcess } from "./support/local-cloud-process.js";
+import { pidsMatching, until } from "./support/wait.js";
 
 // The event plumbing of the local cloud as a user meets it: `mqops up` with 10 s metrics, one real
 // broker, `mqops load`, then CloudWatch → alarm → EventBridge rule → Step Functions, a Scheduler
@@ -46,16 +45,6 @@ let sent = 0;
 
 const cloudwatch = () => new CloudWatchClient(cloud.clientConfig());
 const sfn = () => new SFNClient(cloud.clientConfig());
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 const queueMetric = (id: string, metricName: string, stat = "Sum"): MetricDataQuery => ({
   Id: id,
@@ -94,16 +83,7 @@ async function series(queries: MetricDataQuery[]) {
 
 const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
 
-function consumerPids(): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", `consume --queue ${QUEUE}`], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+const consumerPids = () => pidsMatching(`consume --queue ${QUEUE}`);
 
 const brokerEnv = { MQ_USERNAME: USER.username, MQ_PASSWORD: USER.password };
 
