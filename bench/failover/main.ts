@@ -5,6 +5,7 @@
  * Flapping is switched off (every kill is a change worth announcing here).
  *
  *   npm run bench:failover [-- --kills 10 --interval 1]
+ *   npm run bench:failover -- --false-alarms --seconds 3600 [--burners 1]   (false-alarms.ts)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,9 +15,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { LocalCloudProcess } from "../../test/integration/support/local-cloud-process.js";
+import { falseAlarms } from "./false-alarms.js";
 
 const { values } = parseArgs({
-  options: { kills: { type: "string", default: "10" }, interval: { type: "string", default: "1" } },
+  options: {
+    kills: { type: "string", default: "10" },
+    interval: { type: "string", default: "1" },
+    "false-alarms": { type: "boolean", default: false },
+    seconds: { type: "string", default: "3600" },
+    burners: { type: "string", default: "1" },
+  },
 });
 const kills = Number(values.kills);
 const interval = Number(values.interval);
@@ -125,10 +133,15 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} finally {
-  await cloud.stop();
-  cloud.killLeftovers();
+if (values["false-alarms"]) {
   rmSync(dataDir, { recursive: true, force: true });
+  await falseAlarms(Number(values.seconds), Number(values.burners));
+} else {
+  try {
+    await main();
+  } finally {
+    await cloud.stop();
+    cloud.killLeftovers();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
