@@ -23,8 +23,11 @@ const USAGE = `usage:
              [--user name:password]   (broker credentials also from MQ_USERNAME / MQ_PASSWORD)
   mqops console [--stage S [--api-url URL] [--region R]] [--port N]
                                              the web console on 127.0.0.1 (the local cloud's, or a stage's)
+  mqops chaos list | add … | set FILE | clear | kill BROKER_ID | stop
+                                             inject faults into the local cloud (mqops chaos --help)
 environment: MQOPS_DATA_DIR (.mqops), MQOPS_PORT (4566), MQOPS_REGION (us-east-1),
-             MQOPS_ACCESS_KEY_ID / MQOPS_SECRET_ACCESS_KEY (generated into the data directory when unset)`;
+             MQOPS_ACCESS_KEY_ID / MQOPS_SECRET_ACCESS_KEY (generated into the data directory when unset),
+             MQOPS_FAULTS (fault rules as a JSON array, applied from the start; see mqops chaos)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -70,6 +73,10 @@ async function main(argv: string[]): Promise<void> {
     case "console": {
       const { consoleCommand } = await import("./console.js");
       return consoleCommand(rest);
+    }
+    case "chaos": {
+      const { chaosCommand } = await import("./chaos.js");
+      return chaosCommand(rest);
     }
     case "help":
     case "--help":

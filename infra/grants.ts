@@ -122,7 +122,10 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
     environment: ["NOTIFICATIONS_TOPIC_ARN"],
   },
-  "functions/provisioning/validate-request.handler": { actions: [], environment: [] },
+  "functions/provisioning/validate-request.handler": {
+    actions: ["states:DescribeExecution"],
+    environment: ["PROVISIONING_STATE_MACHINE_ARN"],
+  },
   "functions/provisioning/create-configuration.handler": {
     actions: ["mq:CreateConfiguration", "mq:ListConfigurations", "mq:UpdateConfiguration"],
     environment: [],

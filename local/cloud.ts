@@ -8,6 +8,7 @@ import { WORKFLOWS } from "../workflows/index.js";
 import { AUTOSCALING_TRIGGER, TRIGGERS } from "../workflows/triggers.js";
 import { freeLoopbackPort } from "./brokers/ports.js";
 import { ActiveMqRuntime } from "./brokers/runtime.js";
+import type { BrokerRuntime } from "./brokers/types.js";
 import { type Alarms, createAlarms } from "./cloudwatch/alarms/index.js";
 import { createCloudWatchService } from "./cloudwatch/service.js";
 import type { LocalCloudConfig } from "./config.js";
@@ -15,6 +16,9 @@ import { createDynamoDbService } from "./dynamodb/service.js";
 import { createEcsService } from "./ecs/service.js";
 import { createEventsService } from "./events/service.js";
 import { applyTriggers } from "./events/triggers.js";
+import { createChaosControl } from "./faults/control.js";
+import { parseFaultPlan } from "./faults/plan.js";
+import { FaultInjector } from "./faults/service.js";
 import { createGatewayService } from "./gateway/service.js";
 import { assertNotRunning, clearRunningCloud, writeRunningCloud } from "./instance-lock.js";
 import { startMetricsCollector } from "./metrics/collector.js";
@@ -36,12 +40,27 @@ export interface LocalCloud {
   region: string;
   dataDir: string;
   stateMachineArns: Record<string, string>;
+  /** The fault rules every service's requests pass through (MQOPS_FAULTS, `mqops chaos`). */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
 export interface LocalCloudEvents {
   log(line: string): void;
   onPublish?(message: PublishedMessage): void;
+  /**
+   * A fault (`stopCloud` rule, `mqops chaos stop`) asks the cloud to stop. By default the process
+   * sends itself SIGTERM, which `mqops up` answers as it does Ctrl-C.
+   */
+  onStopRequested?(): void;
+}
+
+/** For tests: what the local cloud runs instead of its defaults. */
+export interface LocalCloudOptions {
+  /** The brokers' runtime (default: real ActiveMQ JVMs under `<dataDir>/brokers`). */
+  runtime?: BrokerRuntime;
+  /** Every Wait and Retry pause of the workflows shortened to nothing (local/states `skipDelays`). */
+  skipDelays?: boolean;
 }
 
 /** The names the local cloud gives the resources infra/ creates on AWS (`mqops-<stage>-…`). */
@@ -142,7 +161,17 @@ async function applyLocalTriggers(url: string, config: LocalCloudConfig, arns: R
 export async function startLocalCloud(
   config: LocalCloudConfig,
   events: LocalCloudEvents,
+  options: LocalCloudOptions = {},
 ): Promise<LocalCloud> {
+  // A bad MQOPS_FAULTS fails the start before anything runs, with the rule's field named.
+  const faults = new FaultInjector(parseFaultPlan(process.env.MQOPS_FAULTS), {
+    onStopCloud: () => requestStop(),
+  });
+  const requestStop = () => {
+    events.log("a fault stops the local cloud now");
+    if (events.onStopRequested !== undefined) events.onStopRequested();
+    else process.kill(process.pid, "SIGTERM");
+  };
   ensureJava();
   ensureActiveMq(events.log);
   assertNotRunning(config.dataDir);
@@ -155,13 +184,16 @@ export async function startLocalCloud(
   );
   setHandlerEnvironment(config, url, stateMachineArns);
 
-  const runtime = new ActiveMqRuntime({ dataDir: path.join(config.dataDir, "brokers") });
+  // Constructing it starts nothing: JVMs start with the first broker.
+  const activeMq = new ActiveMqRuntime({ dataDir: path.join(config.dataDir, "brokers") });
+  const runtime: BrokerRuntime = options.runtime ?? activeMq;
   const sns = createSnsService({ dataDir: config.dataDir, onPublish: events.onPublish });
   const mq = createMqService({ dataDir: config.dataDir, runtime });
   const states = createStatesService({
     dataDir: config.dataDir,
     region: config.region,
     workflows: WORKFLOWS.map((spec) => ({ ...spec, name: localName(spec.name) })),
+    ...(options.skipDelays === true ? { skipDelays: true } : {}),
   });
   const startExecution = states.startExecution;
   const eventBus = createEventsService({
@@ -221,7 +253,9 @@ export async function startLocalCloud(
       loadHandler: (handlerPath) => loadHandler(handlerPath),
       onHandlerError: (error, route) => events.log(`${route}: ${(error as Error).message}`),
     }),
-  ];
+  ].map((service) => faults.wrap(service));
+  // The chaos control itself is never faulted: it must answer to clear the faults.
+  services.push(createChaosControl({ faults, runtime, stopCloud: requestStop }));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -267,7 +301,7 @@ export async function startLocalCloud(
     await ecs.resume();
     collector = startMetricsCollector({
       periodSeconds: config.metricsPeriodSeconds,
-      brokers: () => collectableBrokers(runtime),
+      brokers: () => (runtime === activeMq ? collectableBrokers(activeMq) : []),
       publish: (namespace, data) => cloudwatch.metrics.putMetricData(namespace, data),
       log: events.log,
     });
@@ -283,5 +317,6 @@ export async function startLocalCloud(
     throw error;
   }
   const consoleUrl = webConsole.tokenUrl;
-  return { url, consoleUrl, region: config.region, dataDir: config.dataDir, stateMachineArns, stop };
+  if (faults.list().length > 0) events.log(`fault rules from MQOPS_FAULTS: ${faults.list().length}`);
+  return { url, consoleUrl, region: config.region, dataDir: config.dataDir, stateMachineArns, faults, stop };
 }

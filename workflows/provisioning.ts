@@ -39,6 +39,8 @@ export const provisioning: WorkflowSpec = {
             "request.$": "$.request",
             "settings.$": "$.settings",
             "startedAt.$": "$$.Execution.StartTime",
+            // The deadline counts from the execution's recorded start, which a re-run keeps.
+            "executionName.$": "$$.Execution.Name",
           },
           resultPath: "$.validation",
           next: "CreateConfiguration",

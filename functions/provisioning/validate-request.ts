@@ -1,10 +1,17 @@
+import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { z } from "zod";
 import { checkActiveMqXml } from "../lib/activemq-xml.js";
+import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { brokerSpecSchema, toFieldIssues } from "../lib/broker-request.js";
+import { sfn } from "../lib/clients.js";
+import { requireEnv } from "../lib/config.js";
 import { provisioningSettingsSchema } from "../lib/env.js";
 import { RequestValidationError } from "../lib/errors.js";
+import { executionArn } from "../lib/executions.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+
+const STATE_MACHINE_ARN = requireEnv("PROVISIONING_STATE_MACHINE_ARN");
 
 // The same bounds the API's environment is checked against (functions/lib/env.ts).
 const settingsSchema = provisioningSettingsSchema;
@@ -14,7 +21,31 @@ const inputSchema = z.object({
   request: z.unknown(),
   settings: z.unknown(),
   startedAt: z.string(),
+  executionName: z.string().optional(),
 });
+
+/**
+ * When the execution started, as Step Functions recorded it. A run re-driven after a restart (the
+ * local engine re-runs from StartAt, and gives the context a new StartTime) must keep the deadline
+ * of the request's first run, or a broker that never comes up would be waited for again and again.
+ * `$$.Execution.StartTime` is the fallback for a run that Step Functions does not know.
+ */
+async function executionStart(executionName: string | undefined, startedAt: string): Promise<number> {
+  const context = Date.parse(startedAt);
+  const fallback = Number.isNaN(context) ? Date.now() : context;
+  if (executionName === undefined) return fallback;
+  try {
+    const execution = await callAws("DescribeExecution", () =>
+      sfn.send(
+        new DescribeExecutionCommand({ executionArn: executionArn(STATE_MACHINE_ARN, executionName) }),
+      ),
+    );
+    return execution?.startDate?.getTime() ?? fallback;
+  } catch (error) {
+    if (awsErrorName(error) === "ExecutionDoesNotExist") return fallback;
+    throw error;
+  }
+}
 
 /** Re-validates what the workflow was started with (it can be started without the API) and sets its deadline. */
 export const validateRequest = async (input: z.infer<typeof inputSchema>) => {
@@ -29,8 +60,7 @@ export const validateRequest = async (input: z.infer<typeof inputSchema>) => {
       : toFieldIssues(settings.error).map((i) => ({ ...i, field: `settings.${i.field}` }))),
   ];
   if (!request.success || !settings.success) throw new RequestValidationError(issues);
-  const started = Date.parse(input.startedAt);
-  const startedAt = Number.isNaN(started) ? Date.now() : started;
+  const startedAt = await executionStart(input.executionName, input.startedAt);
   const xml = request.data.activemqXml;
   return {
     deadline: new Date(startedAt + settings.data.deadlineSeconds * 1000).toISOString(),

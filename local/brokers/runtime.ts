@@ -21,6 +21,7 @@ import type {
   DeploymentMode,
   InstancePorts,
   InstanceStatus,
+  KillOptions,
 } from "./types.js";
 
 export interface ActiveMqRuntimeOptions {
@@ -74,6 +75,8 @@ interface RunningInstance {
   restartTimer?: NodeJS.Timeout;
   /** Set while `reboot` replaces this JVM on purpose: its exit is not a crash to supervise. */
   replacing?: boolean;
+  /** The supervisor gave up restarting it (until the broker is stopped and started again). */
+  gaveUp?: boolean;
 }
 
 interface RunningBroker {
@@ -291,6 +294,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
       instance.spawnedAt = Date.now();
       instance.active = false;
       instance.supervision = FRESH_SUPERVISION;
+      instance.gaveUp = false;
     } finally {
       instance.replacing = false;
     }
@@ -323,12 +327,42 @@ export class ActiveMqRuntime implements BrokerRuntime {
     if (broker === undefined) {
       return (this.knownPorts.get(brokerId) ?? []).map((ports) => ({ ports, active: false }));
     }
-    return broker.instances.map(({ ports, process, active, supervision }) => ({
+    return broker.instances.map(({ ports, process, active, supervision, gaveUp }) => ({
       ports,
       active: active && process.running,
       ...(process.running && process.pid !== undefined ? { pid: process.pid } : {}),
       ...(supervision.restarts > 0 ? { restarts: supervision.restarts } : {}),
+      ...(gaveUp === true ? { gaveUp: true } : {}),
     }));
+  }
+
+  /**
+   * SIGKILLs the broker's instances (all, or `options.instance`), as a crash would: the supervisor
+   * then does what it does after any crash. With `exhaustRestarts` the instance's count of
+   * consecutive failures is set one short of the policy's limit first, so this exit makes the
+   * supervisor give up on it at once (the path it takes after `maxConsecutiveFailures` crashes in a
+   * row, without waiting through the backoffs). Resolves once the killed JVMs have exited.
+   */
+  async kill(brokerId: string, options: KillOptions = {}): Promise<number[]> {
+    const broker = this.brokers.get(brokerId);
+    if (broker === undefined || broker.stopping) return [];
+    const chosen = broker.instances.filter(
+      (instance) =>
+        instance.process.running &&
+        instance.process.pid !== undefined &&
+        (options.instance === undefined || instance.index + 1 === options.instance),
+    );
+    for (const instance of chosen) {
+      if (options.exhaustRestarts === true) {
+        const consecutiveFailures = Math.max(0, this.restartPolicy.maxConsecutiveFailures - 1);
+        instance.supervision = { ...instance.supervision, consecutiveFailures };
+        // The run that ends now must not count as a stable one that resets the count.
+        instance.spawnedAt = Date.now();
+      }
+      process.kill(instance.process.pid ?? 0, "SIGKILL");
+    }
+    await Promise.all(chosen.map((instance) => instance.process.exited));
+    return chosen.map((instance) => instance.index + 1);
   }
 
   /** Checks the instances now instead of waiting for the next periodic check, then reports them. */
@@ -472,7 +506,10 @@ export class ActiveMqRuntime implements BrokerRuntime {
       this.restartPolicy,
     );
     instance.supervision = decision.record;
-    if (decision.action === "give-up") return;
+    if (decision.action === "give-up") {
+      instance.gaveUp = true;
+      return;
+    }
     const exitedAt = Date.now();
     const awaitFailover = async () => {
       // Probed only while an instance waits for its partner to take over, not all the time.

@@ -37,6 +37,16 @@ export interface InstanceStatus {
   active: boolean;
   /** JVMs the runtime started to replace this instance's dead ones since the broker was started. */
   restarts?: number;
+  /** The instance died and the runtime gave up restarting it: it stays down until the broker is restarted. */
+  gaveUp?: boolean;
+}
+
+/** What `kill` is asked to do (fault injection). */
+export interface KillOptions {
+  /** 1-based instance number; every running instance when absent. */
+  instance?: number;
+  /** Use up the instance's restarts first, so the runtime gives up on it at once. */
+  exhaustRestarts?: boolean;
 }
 
 export interface BrokerRuntime {
@@ -60,4 +70,9 @@ export interface BrokerRuntime {
   status(brokerId: string): InstanceStatus[];
   /** Stops every process it started; called on shutdown and from process exit handlers. */
   stopAll(): Promise<void>;
+  /**
+   * Kills instances with SIGKILL, as a crash would (fault injection, `mqops chaos kill`); resolves
+   * with the 1-based numbers of the instances killed, none when the broker does not run. Optional.
+   */
+  kill?(brokerId: string, options?: KillOptions): Promise<number[]>;
 }

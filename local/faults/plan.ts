@@ -2,39 +2,59 @@ import { z } from "zod";
 
 /**
  * Fault rules for the local cloud, pure: which request a rule matches and what it does. A rule
- * answers a service's operation with an AWS error (status, code) a given number of times, or delays it.
- * Read from MQOPS_FAULTS (a JSON array) or set by tests.
+ * answers a service's operation with an AWS error (status, code) a given number of times, delays it,
+ * drops its connection without an answer, or stops the whole local cloud while the request is under
+ * way. Read from MQOPS_FAULTS (a JSON array), or set at runtime with `mqops chaos` and by tests.
  */
-export const faultRuleSchema = z.strictObject({
-  /** The SigV4 signing name: `mq`, `states`, `secretsmanager`, `dynamodb`, … */
-  service: z.string().min(1),
-  /**
-   * The operation: `X-Amz-Target`'s operation for JSON services (`StartExecution`), or for REST-JSON
-   * `METHOD /path` with `*` for one segment (`GET /v1/brokers/*`).
-   */
-  operation: z.string().min(1),
-  /** Answer with this AWS error instead of calling the service. */
-  error: z.strictObject({ status: z.number().int().min(400).max(599), code: z.string().min(1) }).optional(),
-  /** Wait this long before answering (or failing). */
-  delayMs: z.number().int().min(0).max(600_000).optional(),
-  /** How many matching requests the rule applies to; unlimited when absent. */
-  times: z.number().int().min(1).optional(),
-});
+export const faultRuleSchema = z
+  .strictObject({
+    /** The SigV4 signing name: `mq`, `states`, `secretsmanager`, `dynamodb`, … */
+    service: z.string().min(1),
+    /**
+     * The operation: `X-Amz-Target`'s operation for JSON services (`StartExecution`), or for REST-JSON
+     * `METHOD /path` with `*` for one segment (`GET /v1/brokers/*`).
+     */
+    operation: z.string().min(1),
+    /** Answer with this AWS error instead of calling the service. */
+    error: z.strictObject({ status: z.number().int().min(400).max(599), code: z.string().min(1) }).optional(),
+    /** Wait this long before answering (or failing). */
+    delayMs: z.number().int().min(0).max(600_000).optional(),
+    /** Close the connection without an answer (the caller sees a network error, as on a lost response). */
+    drop: z.literal(true).optional(),
+    /**
+     * Stop the local cloud while this request is under way (its connection is dropped): executions
+     * stay RUNNING and are re-run at the next start, brokers are stopped and started again.
+     */
+    stopCloud: z.literal(true).optional(),
+    /** How many matching requests the rule applies to; unlimited when absent. */
+    times: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .refine((rule) => [rule.error, rule.delayMs, rule.drop, rule.stopCloud].some((v) => v !== undefined), {
+    message: "needs at least one of error, delayMs, drop, stopCloud",
+  })
+  .refine((rule) => [rule.error, rule.drop, rule.stopCloud].filter((v) => v !== undefined).length <= 1, {
+    message: "error, drop and stopCloud exclude each other (one outcome per request)",
+  });
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
 /** The rules in MQOPS_FAULTS; a bad value fails the local cloud's start with the field named. */
-export function parseFaultPlan(text: string | undefined): FaultRule[] {
+export function parseFaultPlan(text: string | undefined, source = "MQOPS_FAULTS"): FaultRule[] {
   if (text === undefined || text.trim() === "") return [];
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error("MQOPS_FAULTS is not valid JSON (expected an array of fault rules)");
+    throw new Error(`${source} is not valid JSON (expected an array of fault rules)`);
   }
-  const parsed = z.array(faultRuleSchema).safeParse(value);
+  return checkFaultRules(value, source);
+}
+
+/** `value` as fault rules, or an error naming the first bad field (`MQOPS_FAULTS[0.error.status] …`). */
+export function checkFaultRules(value: unknown, source = "MQOPS_FAULTS"): FaultRule[] {
+  const parsed = z.array(faultRuleSchema).max(1000).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`MQOPS_FAULTS[${issue?.path.join(".") ?? ""}] ${issue?.message ?? "is invalid"}`);
+    throw new Error(`${source}[${issue?.path.join(".") ?? ""}] ${issue?.message ?? "is invalid"}`);
   }
   return parsed.data;
 }

@@ -2,22 +2,52 @@ import { AwsServiceError } from "../server/aws-error.js";
 import type { LocalService } from "../server/service.js";
 import { type FaultRule, matches, operationOf } from "./plan.js";
 
+/** A rule as the control route lists it: what it does and how many more requests it applies to. */
+export interface LiveRule {
+  rule: FaultRule;
+  /** `null` for a rule without `times` (it applies until cleared). */
+  left: number | null;
+}
+
+export interface FaultInjectorOptions {
+  /**
+   * Called when a `stopCloud` rule applies, after the request's connection is dropped: the local
+   * cloud stops as it would on Ctrl-C, in the middle of whatever step made the request.
+   */
+  onStopCloud?: () => void;
+}
+
 /** Rules with their remaining counts, shared by every wrapped service so a test can add them live. */
 export class FaultInjector {
   private readonly rules: { rule: FaultRule; left: number }[] = [];
   /** Every fault applied, for tests and `mqops chaos` to report. */
-  readonly applied: { service: string; operation: string; code?: string }[] = [];
+  readonly applied: { service: string; operation: string; code?: string; outcome: string }[] = [];
+  private readonly onStopCloud: (() => void) | undefined;
 
-  constructor(rules: FaultRule[] = []) {
+  constructor(rules: FaultRule[] = [], options: FaultInjectorOptions = {}) {
     for (const rule of rules) this.add(rule);
+    this.onStopCloud = options.onStopCloud;
   }
 
   add(rule: FaultRule): void {
     this.rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
   }
 
+  /** Replaces every rule (the applied log is kept). */
+  replace(rules: FaultRule[]): void {
+    this.clear();
+    for (const rule of rules) this.add(rule);
+  }
+
   clear(): void {
     this.rules.length = 0;
+  }
+
+  /** The rules that still apply, in the order they are tried. */
+  list(): LiveRule[] {
+    return this.rules
+      .filter((entry) => entry.left > 0)
+      .map(({ rule, left }) => ({ rule, left: Number.isFinite(left) ? left : null }));
   }
 
   /** The first live rule for this request, its count taken; undefined when none applies. */
@@ -25,8 +55,16 @@ export class FaultInjector {
     const found = this.rules.find((entry) => entry.left > 0 && matches(entry.rule, service, operation));
     if (found === undefined) return undefined;
     found.left -= 1;
-    this.applied.push({ service, operation, ...(found.rule.error ? { code: found.rule.error.code } : {}) });
-    return found.rule;
+    const { rule } = found;
+    const outcome = rule.error
+      ? `${rule.error.status} ${rule.error.code}`
+      : rule.drop
+        ? "dropped"
+        : rule.stopCloud
+          ? "stopped the cloud"
+          : `delayed ${rule.delayMs} ms`;
+    this.applied.push({ service, operation, ...(rule.error ? { code: rule.error.code } : {}), outcome });
+    return rule;
   }
 
   /** `service` with faults applied before it sees a request; everything else passes through. */
@@ -38,6 +76,12 @@ export class FaultInjector {
         if (rule?.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
         if (rule?.error !== undefined) {
           throw new AwsServiceError(rule.error.code, `Injected fault: ${rule.error.code}`, rule.error.status);
+        }
+        if (rule?.drop === true) return { status: 0, dropConnection: true };
+        if (rule?.stopCloud === true) {
+          // After this answer is written (dropped): the stop closes the server this request came in on.
+          setImmediate(() => this.onStopCloud?.());
+          return { status: 0, dropConnection: true };
         }
         return service.handle(request);
       },

@@ -173,8 +173,34 @@ function configurationRef(context: MqContext, fields: Fields): ConfigurationRef 
   return { id, revision };
 }
 
+/** The actionRequiredCode of a broker with an instance the runtime gave up restarting. */
+export const INSTANCE_LOST_CODE = "BROKER_INSTANCE_FAILED";
+
+/**
+ * A RUNNING broker with an instance whose JVM kept dying until the runtime gave up restarting it
+ * is CRITICAL_ACTION_REQUIRED from then on: Amazon MQ's state for "running, but in a degraded state
+ * and requires immediate action" (a pair that lost an instance for good can no longer fail over; a
+ * single instance serves nothing). The action is RebootBroker, which starts every instance afresh.
+ * Checked when the broker is read: the runtime owns the processes, the control plane the state.
+ */
+export function noteLostInstances(context: MqContext, broker: BrokerRecord): BrokerRecord {
+  if (broker.state !== "RUNNING") return broker;
+  const lost = context.runtime
+    .status(broker.id)
+    .flatMap((instance, index) => (instance.gaveUp === true ? [index + 1] : []));
+  if (lost.length === 0) return broker;
+  broker.state = "CRITICAL_ACTION_REQUIRED";
+  broker.problem = {
+    code: INSTANCE_LOST_CODE,
+    info: `Instance ${lost.join(", ")} of ${broker.ports.length} stopped and the local cloud gave up restarting it after repeated failures. Reboot the broker (RebootBroker) to start it again.`,
+  };
+  context.save();
+  return broker;
+}
+
 function brokerInstances(broker: BrokerRecord) {
-  if (broker.state !== "RUNNING" && broker.state !== "REBOOT_IN_PROGRESS") return [];
+  const degraded = broker.state === "CRITICAL_ACTION_REQUIRED" && broker.problem?.code === INSTANCE_LOST_CODE;
+  if (broker.state !== "RUNNING" && broker.state !== "REBOOT_IN_PROGRESS" && !degraded) return [];
   // What works on this machine: plain OpenWire and STOMP on loopback (Amazon MQ lists ssl:// and
   // stomp+ssl:// on its own host). No web console runs locally, so there is no consoleURL.
   return broker.ports.map((ports) => ({
@@ -377,13 +403,13 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
     },
 
     DescribeBroker({ params }: OperationCall) {
-      return describeBroker(findBroker(context, params.brokerId ?? ""));
+      return describeBroker(noteLostInstances(context, findBroker(context, params.brokerId ?? "")));
     },
 
     ListBrokers({ request }: OperationCall) {
       const limit = validate.maxResults(request.query);
       const { items, nextToken } = page(
-        Object.values(context.state.brokers),
+        Object.values(context.state.brokers).map((broker) => noteLostInstances(context, broker)),
         (broker) => `${broker.created}/${broker.id}`,
         limit,
         request.query.get("nextToken"),

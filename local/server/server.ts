@@ -46,6 +46,10 @@ function headersOf(message: IncomingMessage): Record<string, string> {
 }
 
 function write(response: ServerResponse, result: AwsResponse, requestId: string) {
+  if (result.dropConnection === true) {
+    response.socket?.destroy();
+    return;
+  }
   const body = result.body ?? "";
   response.writeHead(result.status, {
     "x-amzn-requestid": requestId,

@@ -22,6 +22,8 @@ export interface AwsResponse {
   status: number;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Close the connection instead of answering (fault injection: a lost response). */
+  dropConnection?: boolean;
 }
 
 /** How a service's requests and errors are encoded on the wire. */

@@ -16,6 +16,7 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
@@ -38,6 +39,7 @@ const mq = mockClient(MqClient);
 const secrets = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
 const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
 
 const TOKEN = "retry-safe-token-1";
 const SECRET_ID = `mqops/brokers/${TOKEN}`;
@@ -85,7 +87,8 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  for (const client of [mq, secrets, sns, ddb]) client.reset();
+  for (const client of [mq, secrets, sns, ddb, sfn]) client.reset();
+  sfn.on(DescribeExecutionCommand).resolves({ startDate: new Date() });
   mq.on(ListConfigurationsCommand).resolves({ Configurations: [] });
   mq.on(CreateConfigurationCommand).resolves({
     Id: CONFIGURATION_ID,
@@ -199,6 +202,21 @@ describe("provisioning workflow", () => {
     const { error } = await execute(executionInput({}, { pollIntervalSeconds: 30, deadlineSeconds: 1 }));
 
     expect(error?.name).toBe("ProvisioningDeadlineExceededError");
+    expect(mq).toHaveReceivedCommandWith(DeleteBrokerCommand, { BrokerId: BROKER_ID });
+  });
+
+  it("counts the deadline from the execution's recorded start, so a re-run keeps the first run's", async () => {
+    // A run re-driven 2 hours after the request was accepted: its context StartTime is new.
+    sfn.on(DescribeExecutionCommand).resolves({ startDate: new Date(Date.now() - 2 * 3600_000) });
+    mq.on(DescribeBrokerCommand).resolves({ BrokerId: BROKER_ID, BrokerState: "CREATION_IN_PROGRESS" });
+
+    const { error } = await execute(executionInput({}, { pollIntervalSeconds: 30, deadlineSeconds: 3600 }));
+
+    expect(error?.name).toBe("ProvisioningDeadlineExceededError");
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, {
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:mqops-test-provisioning:provision-${TOKEN}`,
+    });
+    expect(mq).toHaveReceivedCommandTimes(DescribeBrokerCommand, 1);
     expect(mq).toHaveReceivedCommandWith(DeleteBrokerCommand, { BrokerId: BROKER_ID });
   });
 
