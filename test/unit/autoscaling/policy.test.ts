@@ -222,10 +222,12 @@ describe("decideConsumers", () => {
     expect(decideConsumers(input(batch, 3, settings)).desired).toBe(0);
   });
 
-  it("does not scale to zero before it has an hour of history", () => {
+  it("does not scale to zero before its history is twice the quiet period long", () => {
     const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
-    const short = history([...steady(10, 60, 3), ...steady(20, 0, 3)], MU);
+    const short = history([...steady(9, 60, 3), ...steady(20, 0, 3)], MU);
     expect(decideConsumers(input(short, 3, settings)).desired).toBeGreaterThan(0);
+    const enough = history([...steady(10, 60, 3), ...steady(20, 0, 3)], MU);
+    expect(decideConsumers(input(enough, 3, settings)).desired).toBe(0);
   });
 
   it("scales from zero as soon as a message waits", () => {

@@ -1,0 +1,161 @@
+import { episodesAbove, fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
+import { fleetNeed, reactionSeconds } from "./fleet-need.js";
+import { SUSTAINED_MINUTES } from "./policy-estimates.js";
+import { covers, type History, LOOKBACK_MINUTES } from "./policy-history.js";
+import { round } from "./policy-reason.js";
+import type { ScalingEstimates } from "./policy-types.js";
+import type { ScalingSettings } from "./settings.js";
+
+/** A scale-out this soon after a scale-in reverses it: a flap. A scale-in must hold at least this long. */
+export const FLAP_SECONDS = 600;
+/** Minutes of arrivals a scale-in remembers, at most: a load seen in them (a square wave's high, a burst) may return. */
+const SCALE_IN_MEMORY_MINUTES = 30;
+/** Minutes of arrivals whose spread is taken as the minute-to-minute noise. */
+const NOISE_MINUTES = 15;
+/** Minutes summed before the noise is measured, so that only noise that accumulates counts. */
+const NOISE_BLOCK_MINUTES = 5;
+/** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
+const NOISE_SIGMAS = 3;
+/** Headroom on a replayed hour's fleet: the pattern will not repeat exactly. */
+const REPLAY_HEADROOM = 1.1;
+/** Minutes above this multiple of the current rate (and clear of its Poisson noise) count as a high episode. */
+const EPISODE_FACTOR = 1.5;
+
+/**
+ * The fewest consumers a scale-in may go down to. After a scale-in, a scale-out within FLAP_SECONDS would
+ * be a flap, so the smaller fleet must carry the queue alone that long without the scale-out test firing.
+ * It may fall behind the arrivals meanwhile: it runs busy behind a standing queue, and is scaled out
+ * again (no longer a flap) when the queue needs it. The minutes ahead are forecast from the last quarter
+ * hour, moved to the expected level (the last ten minutes' rate, or a clear rising trend carried over the
+ * hold) and raised by a noise margin, then replayed from the current backlog through the scale-out test.
+ * A load that came and went twice or more in the history read (a square wave, recurring bursts) is
+ * expected back, so that history itself is replayed too; a single episode (one burst) is not, and is not
+ * noise either.
+ *
+ * It reads the minutes scaleInMemoryMinutes gives (the settings say how long), and needs them, most of
+ * them clean; undefined otherwise.
+ */
+export function scaleInNeed(
+  history: History,
+  estimates: ScalingEstimates,
+  settings: ScalingSettings,
+): { consumers: number; why: string } | undefined {
+  const { latestStart, clean } = history;
+  const memory = scaleInMemoryMinutes(settings);
+  if (history.spanMinutes < memory || !covers(history, memory)) return undefined;
+  const { offsets, rates } = recentArrivals(latestStart, memory, clean);
+  const mu = estimates.servicePerConsumerMinute;
+  const hold = FLAP_SECONDS / 60;
+  const reaction = reactionSeconds(settings) / 60;
+  const fit = fitLine(offsets, rates);
+  const level = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
+  const lookback = Math.min(LOOKBACK_MINUTES, history.spanMinutes);
+  const threshold = EPISODE_FACTOR * level + 3 * Math.sqrt(level) + 1;
+  const episodes = episodesAbove(latestStart, lookback, threshold, clean);
+  let expected = level;
+  let noise = accumulatingNoise(rates.slice(-NOISE_MINUTES).filter((r) => r <= threshold));
+  let why = `${round(level)}/min over the last ${hold} min`;
+  let floor = 0;
+  if (episodes >= 2) {
+    // Replaying the history against a fixed fleet gives what the pattern's high phases pile up; its worst
+    // alignment is in it, so no noise margin is added.
+    const past = recentArrivals(latestStart, lookback, clean).rates;
+    floor = replayFleet(past, mu, settings);
+    noise = 0;
+    why = `load came and went ${episodes} times in ${lookback} min; replayed, it needs ${floor}`;
+  }
+  if (fit && fit.slope > fit.slopeError) {
+    // Rising: what the trend reaches by the end of the hold, if more.
+    const projected = fit.now + fit.slope * (hold + reaction);
+    if (projected > expected) {
+      expected = projected;
+      why = `arrivals rising ${round(fit.slope)}/min², ${round(projected)}/min expected`;
+    }
+  }
+  // A replay, not a mean: the scale-out test fires on the backlog's peak within a short wave, not on its
+  // average. The margin adds up to NOISE_SIGMAS standard deviations of accumulated noise over the hold.
+  const recent = rates.slice(-NOISE_MINUTES);
+  const recentMean = recent.reduce((sum, r) => sum + r, 0) / Math.max(1, recent.length);
+  const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
+  const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
+  const consumers = Math.max(
+    replayFleet(ahead, mu, settings, estimates.waiting, 1),
+    estimates.requiredConsumers,
+    floor,
+  );
+  return {
+    consumers,
+    why: `${why} (noise ±${round(noise)}/min); ${consumers} hold ${hold} min without the backlog passing the allowance`,
+  };
+}
+
+/**
+ * Minutes of history a scale-in reads and needs: twice the time the settings hold a fleet before a
+ * scale-in (the scale-in cooldown of a scale-out and the stabilisation window), so that a load that came
+ * and went in that time is seen, and at least SUSTAINED_MINUTES; at most SCALE_IN_MEMORY_MINUTES.
+ * With the defaults (660 s and 300 s) that is 30 minutes; with 60 s and 60 s, four.
+ */
+export function scaleInMemoryMinutes(settings: ScalingSettings): number {
+  const held = (settings.scaleInCooldownSeconds + settings.scaleInStabilisationSeconds) / 60;
+  return Math.max(SUSTAINED_MINUTES, Math.min(SCALE_IN_MEMORY_MINUTES, Math.ceil(2 * held)));
+}
+
+/**
+ * The fewest consumers that would have carried `rates` (arrivals per minute, oldest first) without the
+ * scale-out test firing once: the queue replayed minute by minute against a fixed fleet, with the same
+ * test a decision applies. A load that comes and goes within the hour (a square wave) needs what its high
+ * phases pile up, not its peak rate.
+ */
+export function replayFleet(
+  rates: readonly number[],
+  mu: number,
+  settings: ScalingSettings,
+  startBacklog = 0,
+  headroom = REPLAY_HEADROOM,
+): number {
+  const carries = (consumers: number): boolean => {
+    const capacity = consumers * mu;
+    let backlog = startBacklog;
+    for (let k = 0; k < rates.length; k++) {
+      const rate = rates[k] ?? 0;
+      backlog = Math.max(0, backlog + rate - capacity);
+      let sum = 0;
+      let seen = 0;
+      for (let j = Math.max(0, k - SUSTAINED_MINUTES + 1); j <= k; j++) {
+        sum += rates[j] ?? 0;
+        seen++;
+      }
+      if (fleetNeed(rate, sum / seen, backlog, mu, settings).required > consumers) return false;
+    }
+    return true;
+  };
+  let high = 1;
+  while (!carries(high)) high *= 2;
+  let low = 0;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (carries(middle)) high = middle;
+    else low = middle;
+  }
+  return Math.ceil(headroom * high);
+}
+
+/**
+ * The per-minute noise that accumulates: the spread of 5-minute sums, scaled back to one minute. For
+ * independent noise it is the minutes' own spread; a load that alternates within a few minutes (a short
+ * square wave) averages out over them and adds little, as it does to the backlog.
+ */
+function accumulatingNoise(rates: readonly number[]): number {
+  const block = NOISE_BLOCK_MINUTES;
+  const sums: number[] = [];
+  for (let i = 0; i + block <= rates.length; i++) {
+    let sum = 0;
+    for (let j = i; j < i + block; j++) sum += rates[j] ?? 0;
+    sums.push(sum);
+  }
+  const n = sums.length;
+  if (n < 2) return 0;
+  const mean = sums.reduce((sum, v) => sum + v, 0) / n;
+  const spread = Math.sqrt(sums.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1));
+  return spread / Math.sqrt(block);
+}

@@ -1,0 +1,56 @@
+import { arrivalEpisodes } from "./arrivals.js";
+import { covers, type History } from "./policy-history.js";
+import type { ScalingSettings } from "./settings.js";
+
+/** Fewer messages than this in the history's one stretch of arrivals are sporadic traffic, not a finished batch. */
+const MIN_BATCH_MESSAGES = 20;
+
+/**
+ * Minutes of history wanted per quiet minute: the quiet stretch is at most half of what was seen, so a
+ * load that comes back after a gap as long as the quiet period (a square wave's low) has been seen to.
+ */
+const HISTORY_PER_QUIET_MINUTE = 2;
+
+/**
+ * Whether the fleet may go to zero: no arrivals and an empty queue for the whole quiet period, and no
+ * sign in the history read (up to an hour) that messages come further apart than that.
+ *
+ * The rule looks at the quiet period and at as long again before it, so it needs that much history and no
+ * more: with a two-minute quiet period, a queue whose history starts five minutes ago, with a batch in its
+ * first minutes, goes to zero once it has been empty for two minutes. Messages that keep coming back at
+ * random (separate stretches of arrivals in the history read) may come back within the flap window
+ * however long the queue has been quiet, so one consumer stays; only history with no arrivals, or with a
+ * single batch of them (a burst that is over), lets the fleet go to zero.
+ */
+export function quietEnough(history: History, settings: ScalingSettings): { quiet: boolean; why: string } {
+  const minutes = Math.max(1, Math.round(settings.scaleToZero.quietPeriodSeconds / 60));
+  const { latestStart, clean } = history;
+  const wanted = HISTORY_PER_QUIET_MINUTE * minutes;
+  if (history.spanMinutes < wanted) {
+    return { quiet: false, why: `${history.spanMinutes} min of history, ${wanted} wanted` };
+  }
+  const latest = clean(latestStart);
+  if (!latest || latest.enqueueCount > 0 || latest.queueSize > 0) return { quiet: false, why: "not quiet" };
+  for (let i = 1; i < minutes; i++) {
+    const window = clean(latestStart - 60 * i);
+    if (window && (window.enqueueCount > 0 || window.queueSize > 0)) {
+      return { quiet: false, why: `quiet for ${i} of ${minutes} min` };
+    }
+  }
+  if (!covers(history, minutes)) return { quiet: false, why: "too few clean windows in the quiet period" };
+  const episodes = arrivalEpisodes(latestStart, history.spanMinutes, clean);
+  if (episodes.length > 1) {
+    return {
+      quiet: false,
+      why: `messages came in ${episodes.length} separate stretches in ${history.spanMinutes} min`,
+    };
+  }
+  if (episodes.length === 1 && (episodes[0] ?? 0) < MIN_BATCH_MESSAGES) {
+    return { quiet: false, why: `sporadic messages (${episodes[0]}) in the last ${history.spanMinutes} min` };
+  }
+  const what = episodes.length === 0 ? "no arrivals" : "one batch that is over";
+  return {
+    quiet: true,
+    why: `no arrivals and an empty queue for ${minutes} min; ${what} in the last ${history.spanMinutes} min`,
+  };
+}
