@@ -19,6 +19,12 @@ export interface LocalWorkflow {
 
 export interface RunOptions {
   executionName: string;
+  /** `$$.Execution.Id`; the name when absent. */
+  executionArn?: string;
+  /** `$$.Execution.RoleArn`. */
+  roleArn?: string;
+  /** `$$.StateMachine.Id` and `.Name`. */
+  stateMachine?: { id: string; name: string };
   /** The execution's start time ($$.Execution.StartTime); now by default. */
   startTime?: Date;
   /** Shorten every Wait to 10 ms and every Retry pause to none (tests); Waits still yield to timers. */
@@ -84,11 +90,16 @@ export function runWorkflow(workflow: LocalWorkflow, input: unknown, options: Ru
     },
     context: {
       Execution: {
-        Id: options.executionName,
+        Id: options.executionArn ?? options.executionName,
         Name: options.executionName,
         Input: input as JsonValue,
         StartTime: startTime,
+        ...(options.roleArn === undefined ? {} : { RoleArn: options.roleArn }),
+        RedriveCount: 0,
       },
+      ...(options.stateMachine === undefined
+        ? {}
+        : { StateMachine: { Id: options.stateMachine.id, Name: options.stateMachine.name } }),
     } as never,
   });
 }

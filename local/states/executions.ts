@@ -2,6 +2,7 @@ import { executionArnOf } from "./arns.js";
 import { type LocalWorkflow, runWorkflow } from "./engine.js";
 import { executionAlreadyExists, executionDoesNotExist } from "./errors.js";
 import { HistoryTranslator, type NewEvent } from "./history.js";
+import { HistoryThreads } from "./history-threads.js";
 import type { Machine, StateMachines } from "./state-machines.js";
 import type { ExecutionRecord, ExecutionStatus, StatesStore } from "./store.js";
 
@@ -156,12 +157,19 @@ export class Executions {
     });
     const run = runWorkflow(workflow, JSON.parse(record.input), {
       executionName: record.name,
+      executionArn: record.executionArn,
+      roleArn: machine.record.roleArn,
+      stateMachine: { id: machine.record.stateMachineArn, name: machine.record.name },
       startTime: new Date(record.startDate),
       skipDelays: this.options.skipDelays,
       observeTasks: translator.observer,
     });
     // The outcome is read from the event log; the result promise would only repeat it.
     run.result.catch(() => undefined);
+    const threads = new HistoryThreads(
+      (event, previousEventId) => this.record(record, event, previousEventId),
+      redriven ? record.events.length : 0,
+    );
     const running: Running = { abort: run.abort, done: Promise.resolve() };
     running.done = (async () => {
       try {
@@ -170,7 +178,7 @@ export class Executions {
           // A shutdown's abort is not the execution's end: it stays RUNNING for the next start.
           if (event.type === "ExecutionAborted" && running.stop === undefined && this.closing) break;
           const events = translator.translate(event, running.stop);
-          this.append(record, events);
+          threads.accept(event, events);
           const last = events.at(-1);
           const status = last === undefined ? undefined : TERMINAL[last.type];
           if (last !== undefined && status !== undefined) this.finish(record, status, outcome(last));
@@ -191,6 +199,23 @@ export class Executions {
     this.running.set(record.executionArn, running);
   }
 
+  /** Records one event of a run, linked as HistoryThreads decided; returns its id. */
+  private record(record: ExecutionRecord, event: NewEvent, previousEventId: number): number {
+    const id = record.events.length + 1;
+    if (record.status !== "RUNNING") return id;
+    const { type, details } = event;
+    record.events.push({
+      id,
+      previousEventId,
+      timestamp: Date.now(),
+      type,
+      ...(details === undefined ? {} : { details }),
+    });
+    this.store.saveExecution(record, false);
+    return id;
+  }
+
+  /** Events outside a run (a stop, a redrive, a run that could not go on): each links to the one before. */
   private append(record: ExecutionRecord, events: NewEvent[]) {
     if (events.length === 0 || record.status !== "RUNNING") return;
     for (const event of events) {
@@ -218,6 +243,7 @@ export class Executions {
 /** The output, or the error and cause, a terminal history event carries. */
 function outcome(event: NewEvent): { output?: string; error?: string; cause?: string } {
   const details = Object.values(event.details ?? {})[0] ?? {};
-  const field = (name: string) => (typeof details[name] === "string" ? (details[name] as string) : undefined);
+  const field = (name: string) =>
+    typeof details[name] === "string" && details[name] !== "" ? (details[name] as string) : undefined;
   return { output: field("output"), error: field("error"), cause: field("cause") };
 }

@@ -1,6 +1,8 @@
+import { JSONPath } from "jsonpath-plus";
 import type { StateMachineDefinition } from "../../workflows/asl.js";
 import { taskStates } from "./bindings.js";
 import type { EngineEvent } from "./engine.js";
+import { scopeOf, threadKey } from "./history-threads.js";
 
 /** A history event as stored: `details` is the one `<kind>EventDetails` member Step Functions gives it. */
 export interface StoredEvent {
@@ -12,8 +14,11 @@ export interface StoredEvent {
   details?: Record<string, Record<string, unknown>>;
 }
 
-/** An event before it has an id: what one engine event becomes. */
-export type NewEvent = Pick<StoredEvent, "type" | "details">;
+/**
+ * An event before it has an id: what one engine event becomes. `stateName` names the Map or Parallel
+ * state of a detail-less event (MapStateSucceeded…) for linking; it is not part of the history.
+ */
+export type NewEvent = Pick<StoredEvent, "type" | "details"> & { stateName?: string };
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const text = (value: unknown) => (typeof value === "string" ? value : json(value));
@@ -46,6 +51,10 @@ export class HistoryTranslator {
   private readonly outputs = new Map<string, unknown[]>();
   /** Task attempts (by state name and Map index) whose Lambda events are open, and whether the last failed. */
   private readonly attempts = new Map<string, "running" | "failed">();
+  /** Map and Parallel states (by thread and name) that failed: their exit after a Catch is no success. */
+  private readonly failedStates = new Set<string>();
+  /** Every Map state by name, nested ones included, for MapStateStarted's `length`. */
+  private readonly mapStates = new Map<string, Record<string, unknown>>();
 
   constructor(
     definition: StateMachineDefinition,
@@ -59,6 +68,15 @@ export class HistoryTranslator {
         lambda: resource.startsWith("arn:aws:lambda:"),
       });
     }
+    const visit = (states: Record<string, Record<string, unknown>>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === "Map") this.mapStates.set(name, state);
+        const nested = (state.ItemProcessor ?? state.Iterator) as { States?: typeof states } | undefined;
+        if (nested?.States !== undefined) visit(nested.States);
+        for (const branch of (state.Branches ?? []) as { States: typeof states }[]) visit(branch.States);
+      }
+    };
+    visit(definition.States as Record<string, Record<string, unknown>>);
   }
 
   readonly observer = {
@@ -89,7 +107,7 @@ export class HistoryTranslator {
         return [
           {
             type: "ExecutionFailed",
-            details: { executionFailedEventDetails: { error: event.Error, cause: text(event.Cause) } },
+            details: { executionFailedEventDetails: errorAndCause(event.Error, text(event.Cause)) },
           },
         ];
       case "ExecutionAborted":
@@ -112,13 +130,22 @@ export class HistoryTranslator {
           },
         ];
       case "StateEntered":
-        return this.entered(event.state.name, event.state.type, event.state.input, event.index);
+        return this.entered(event.state.name, event.state.type, event.state.input, threadKey(scopeOf(event)));
       case "StateExited":
-        return this.exited(event.state.name, event.state.type, event.state.output, event.index);
+        return this.exited(event.state.name, event.state.type, event.state.output, threadKey(scopeOf(event)));
       case "StateFailed":
-        return this.failed(event.state.name, event.state.type, event.Error, text(event.Cause), event.index);
+        return this.failed(
+          event.state.name,
+          event.state.type,
+          event.Error,
+          text(event.Cause),
+          threadKey(scopeOf(event)),
+        );
       case "StateRetried":
-        return this.scheduled(event.state.name, event.index);
+        if (event.state.type === "Map") return [this.mapStarted(event.state.name, event.state.input)];
+        if (event.state.type === "Parallel")
+          return [{ type: "ParallelStateStarted", stateName: event.state.name }];
+        return this.scheduled(event.state.name, threadKey(scopeOf(event)));
       case "MapIterationStarted":
       case "MapIterationSucceeded":
         return [
@@ -144,25 +171,42 @@ export class HistoryTranslator {
     }
   }
 
-  private entered(name: string, type: string, input: unknown, index?: number): NewEvent[] {
+  private entered(name: string, type: string, input: unknown, thread: string): NewEvent[] {
     const events: NewEvent[] = [
       {
         type: stateEvent(type, "Entered"),
         details: { stateEnteredEventDetails: { name, ...withInput(input) } },
       },
     ];
-    if (type === "Task") events.push(...this.scheduled(name, index));
-    if (type === "Parallel") events.push({ type: "ParallelStateStarted" });
+    this.failedStates.delete(`${thread}|${name}`);
+    if (type === "Task") events.push(...this.scheduled(name, thread));
+    if (type === "Map") events.push(this.mapStarted(name, input));
+    if (type === "Parallel") events.push({ type: "ParallelStateStarted", stateName: name });
     return events;
   }
 
+  /** MapStateStarted with the number of items, read as the Map reads them (InputPath, then ItemsPath). */
+  private mapStarted(name: string, rawInput: unknown): NewEvent {
+    const state = this.mapStates.get(name);
+    const select = (path: unknown, json: unknown) =>
+      typeof path === "string" && json !== null && typeof json === "object"
+        ? (JSONPath({ path, json, wrap: false }) as unknown)
+        : json;
+    const items = select(state?.ItemsPath ?? "$", select(state?.InputPath ?? "$", rawInput));
+    return {
+      type: "MapStateStarted",
+      stateName: name,
+      details: { mapStateStartedEventDetails: { length: Array.isArray(items) ? items.length : 0 } },
+    };
+  }
+
   /** A Task attempt's scheduled and started events, if its handler was called (Parameters resolved). */
-  private scheduled(name: string, index?: number): NewEvent[] {
+  private scheduled(name: string, thread: string): NewEvent[] {
     const task = this.tasks.get(name);
     const queued = this.inputs.get(name);
     if (task === undefined || queued === undefined || queued.length === 0) return [];
     const input = queued.shift();
-    this.attempts.set(key(name, index), "running");
+    this.attempts.set(key(name, thread), "running");
     if (task.lambda) {
       return [
         {
@@ -195,10 +239,10 @@ export class HistoryTranslator {
     ];
   }
 
-  private exited(name: string, type: string, output: unknown, index?: number): NewEvent[] {
+  private exited(name: string, type: string, output: unknown, thread: string): NewEvent[] {
     const events: NewEvent[] = [];
     const task = this.tasks.get(name);
-    const attempt = key(name, index);
+    const attempt = key(name, thread);
     if (type === "Task" && task !== undefined && this.attempts.get(attempt) === "running") {
       const result = this.outputs.get(name)?.shift();
       events.push(
@@ -216,8 +260,9 @@ export class HistoryTranslator {
       );
     }
     this.attempts.delete(attempt);
-    if (type === "Map") events.push({ type: "MapStateSucceeded" });
-    if (type === "Parallel") events.push({ type: "ParallelStateSucceeded" });
+    const failed = this.failedStates.delete(`${thread}|${name}`);
+    if (type === "Map" && !failed) events.push({ type: "MapStateSucceeded", stateName: name });
+    if (type === "Parallel" && !failed) events.push({ type: "ParallelStateSucceeded", stateName: name });
     events.push({
       type: stateEvent(type, "Exited"),
       details: { stateExitedEventDetails: { name, ...withOutput(output) } },
@@ -225,11 +270,13 @@ export class HistoryTranslator {
     return events;
   }
 
-  private failed(name: string, type: string, error: string, cause: string, index?: number): NewEvent[] {
-    if (type === "Map") return [{ type: "MapStateFailed" }];
-    if (type === "Parallel") return [{ type: "ParallelStateFailed" }];
+  private failed(name: string, type: string, error: string, cause: string, thread: string): NewEvent[] {
+    if (type === "Map" || type === "Parallel") {
+      this.failedStates.add(`${thread}|${name}`);
+      return [{ type: `${type}StateFailed`, stateName: name }];
+    }
     const task = this.tasks.get(name);
-    const attempt = key(name, index);
+    const attempt = key(name, thread);
     if (type !== "Task" || task === undefined || this.attempts.get(attempt) !== "running") return [];
     this.attempts.set(attempt, "failed");
     const timedOut = error === "States.Timeout";
@@ -253,7 +300,15 @@ function push(queues: Map<string, unknown[]>, name: string, value: unknown) {
   else queue.push(value);
 }
 
-const key = (name: string, index?: number) => `${name}#${index ?? ""}`;
+const key = (name: string, thread: string) => `${thread}|${name}`;
+
+/** A Fail state without Error or Cause leaves them out of the event, as AWS does. */
+function errorAndCause(error: string | undefined, cause: string | undefined) {
+  return {
+    ...(error === undefined || error === "" ? {} : { error }),
+    ...(cause === undefined || cause === "" ? {} : { cause }),
+  };
+}
 const lowerFirst = (word: string) => word.charAt(0).toLowerCase() + word.slice(1);
 
 /** `arn:aws:states:::lambda:invoke` → `{resourceType: "lambda", resource: "invoke"}`, as Task* events name it. */

@@ -155,7 +155,10 @@ describe("GetExecutionHistory", () => {
       "ExecutionSucceeded",
     ]);
     expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
-    expect(events.map((event) => event.previousEventId)).toEqual(events.map((_, index) => index));
+    // As on AWS: ExecutionStarted and the first state's event both link to 0, then each to the one before.
+    expect(events.map((event) => event.previousEventId)).toEqual(
+      events.map((_, index) => (index === 1 ? 0 : index)),
+    );
     for (const event of events) expect(event.timestamp).toBeInstanceOf(Date);
     expect(events[1]?.stateEnteredEventDetails?.name).toBe("Greet");
     expect(events[2]?.lambdaFunctionScheduledEventDetails).toMatchObject({
