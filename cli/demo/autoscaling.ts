@@ -17,12 +17,11 @@ import { readRunningCloud } from "../../local/instance-lock.js";
 import { CliError, callApi, expectOk } from "../api.js";
 import { followExecution } from "../progress.js";
 import { renderChart } from "./chart.js";
-import { type DemoSample, summarise } from "./summary.js";
+import { type DemoRun, type DemoSample, demoSettings, SERVICE_MS, summarise } from "./summary.js";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 const MQOPS = path.join(PROJECT_ROOT, "cli", "mqops.ts");
 const CLUSTER = "mqops-demo";
-const SERVICE_MS = 200;
 
 const USAGE = `usage: mqops demo autoscaling [--rate 15] [--ramp 60] [--hold 90] [--max 6]
   Creates a broker and a consumer service on the local cloud, registers the queue for autoscaling,
@@ -137,20 +136,11 @@ export async function demoAutoscaling(args: string[]): Promise<void> {
   );
 
   log("3/4 registering the queue for autoscaling (scale to zero on)…");
+  const settings = demoSettings(maxConsumers);
   const registration = expectOk(
     await callApi("PUT", `/brokers/${brokerId}/queues/${queue}/autoscaling`, {
       ecs: { cluster: CLUSTER, service: serviceName },
-      settings: {
-        minConsumers: 0,
-        maxConsumers,
-        targetWaitSeconds: 30,
-        consumerStartupSeconds: 5,
-        scaleOutCooldownSeconds: 10,
-        scaleInCooldownSeconds: 30,
-        scaleInStabilisationSeconds: 60,
-        fallbackMessagesPerConsumerMinute: (60_000 / SERVICE_MS) * 0.8,
-        scaleToZero: { enabled: true, quietPeriodSeconds: 60, activationQueueSize: 1 },
-      },
+      settings,
     }),
   );
   const periodSeconds = Number(registration.periodSeconds ?? 60);
@@ -160,6 +150,7 @@ export async function demoAutoscaling(args: string[]): Promise<void> {
     `4/4 load: ramp to ${rate}/s over ${rampSeconds} s, hold ${holdSeconds} s, stop (period ${periodSeconds} s)`,
   );
   const loadEnv = { MQ_USERNAME: user.username, MQ_PASSWORD: user.password };
+  const loadStartedAt = Date.now();
   const common = ["--broker", brokerId, "--queue", queue, "--rate", `${rate}/s`];
   const loadDone = (async () => {
     const ramp = startLoad([...common, "--shape", "ramp", "--for", `${rampSeconds}s`], loadEnv);
@@ -189,6 +180,8 @@ export async function demoAutoscaling(args: string[]): Promise<void> {
     },
   });
   const samples: DemoSample[] = [];
+  /** Every decision seen, by time and execution: the API keeps only the last 20. */
+  const decisions = new Map<string, DemoRun["decisions"][number]>();
   const started = Date.now();
   log("");
   log("  time   arrivals  backlog  desired  running  decision");
@@ -210,7 +203,9 @@ export async function demoAutoscaling(args: string[]): Promise<void> {
       await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [serviceName] }))
     ).services?.[0];
     const status = expectOk(await callApi("GET", `/brokers/${brokerId}/queues/${queue}/autoscaling`));
-    const latest = (status.decisions as Array<Record<string, unknown>> | undefined)?.[0];
+    const recent = (status.decisions ?? []) as DemoRun["decisions"];
+    for (const decision of recent) decisions.set(`${decision.at} ${decision.executionArn}`, decision);
+    const latest = recent[0];
     const previous = samples.at(-1);
     const sample: DemoSample = {
       at: boundary,
@@ -251,11 +246,21 @@ export async function demoAutoscaling(args: string[]): Promise<void> {
   const summary = summarise(samples, waits, periodSeconds);
   const chartFile = path.join(runDir, "chart.svg");
   writeFileSync(chartFile, renderChart(samples, `mqops demo autoscaling ${runId}`));
-  writeFileSync(path.join(runDir, "samples.json"), `${JSON.stringify({ samples, summary }, null, 2)}\n`);
+  const run: DemoRun = {
+    load: { ratePerSecond: rate, rampSeconds, holdSeconds, startedAt: loadStartedAt },
+    serviceMs: SERVICE_MS,
+    periodSeconds,
+    settings,
+    samples,
+    decisions: [...decisions.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+    summary,
+  };
+  writeFileSync(path.join(runDir, "samples.json"), `${JSON.stringify(run, null, 2)}\n`);
   log("");
   log(`p95 wait ${summary.p95WaitSeconds.toFixed(1)} s over ${summary.messagesTimed} messages (target 30 s)`);
   log(`consumer-minutes ${summary.consumerMinutes.toFixed(1)}, peak ${summary.peakConsumers} consumers`);
   log(`scale actions: ${summary.scaleOuts} out, ${summary.scaleIns} in`);
   log(`chart: ${chartFile}`);
+  log(`run: ${path.join(runDir, "samples.json")}`);
   log(`broker ${brokerId} and service ${CLUSTER}/${serviceName} are left for you to look at.`);
 }

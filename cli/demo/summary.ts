@@ -1,4 +1,23 @@
 /** The pure figures of `mqops demo autoscaling`: one sample per period of what the run looked like. */
+
+/** Each demo consumer spends this long on a message: five messages a second. */
+export const SERVICE_MS = 200;
+
+/** The demo's scaling settings: the settings' minimums, scaled to 10 s periods so a run takes minutes. */
+export function demoSettings(maxConsumers: number) {
+  return {
+    minConsumers: 0,
+    maxConsumers,
+    targetWaitSeconds: 30,
+    consumerStartupSeconds: 5,
+    scaleOutCooldownSeconds: 10,
+    scaleInCooldownSeconds: 30,
+    scaleInStabilisationSeconds: 60,
+    fallbackMessagesPerConsumerMinute: (60_000 / SERVICE_MS) * 0.8,
+    scaleToZero: { enabled: true, quietPeriodSeconds: 60, activationQueueSize: 1 },
+  };
+}
+
 export interface DemoSample {
   /** Epoch ms at the end of the period. */
   at: number;
@@ -48,4 +67,24 @@ export function summarise(
     scaleIns: actions.filter((action) => action.to < action.from).length,
     peakConsumers: Math.max(0, ...samples.map((sample) => sample.desired)),
   };
+}
+
+/** What `mqops demo autoscaling` writes to `samples.json` in its run directory (read by the real-run bench). */
+export interface DemoRun {
+  /** The load: a ramp from 0 to the rate over `rampSeconds`, then the rate for `holdSeconds`. */
+  load: { ratePerSecond: number; rampSeconds: number; holdSeconds: number; startedAt: number };
+  serviceMs: number;
+  periodSeconds: number;
+  settings: ReturnType<typeof demoSettings>;
+  samples: DemoSample[];
+  /** Every decision recorded during the run, oldest first. */
+  decisions: Array<{
+    action: string;
+    desired: number;
+    previousDesired: number;
+    reason: string;
+    at: string;
+    executionArn: string;
+  }>;
+  summary: DemoSummary;
 }

@@ -89,12 +89,13 @@ export class LocalCloudProcess {
   cli(
     args: string[],
     env: Record<string, string> = {},
+    timeoutMs = 120_000,
   ): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
         ["--import", "tsx", MQOPS, ...args],
-        { cwd: PROJECT_ROOT, env: { ...this.env(), ...env }, timeout: 120_000 },
+        { cwd: PROJECT_ROOT, env: { ...this.env(), ...env }, timeout: timeoutMs },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
           resolve({ code, stdout, stderr });
