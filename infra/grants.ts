@@ -161,6 +161,7 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
   },
   "functions/provisioning/compensate.handler": {
     actions: [
+      "dynamodb:DeleteItem",
       "dynamodb:PutItem",
       "mq:DeleteBroker",
       "mq:DeleteConfiguration",

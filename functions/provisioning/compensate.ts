@@ -5,13 +5,13 @@ import {
   ListTagsCommand,
 } from "@aws-sdk/client-mq";
 import { DeleteSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { ddb, mq, secrets } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
-import { provisioningFailureKey, TAG_CLIENT_TOKEN } from "../lib/state-table.js";
+import { brokerItemKey, provisioningFailureKey, TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
@@ -97,7 +97,25 @@ export const compensate = async ({
       secrets.send(new DeleteSecretCommand({ SecretId: usersSecretId, ForceDeleteWithoutRecovery: true })),
     ["ResourceNotFoundException"],
   );
-  const result = { brokerId: brokerId ?? null, broker, configuration, secret };
+  // RecordBroker may have run before a later step failed: its item would claim a RUNNING broker.
+  const record =
+    brokerId === undefined
+      ? "never written"
+      : await tolerate(
+          "DeleteItem",
+          () =>
+            ddb.send(
+              new DeleteCommand({
+                TableName: STATE_TABLE_NAME,
+                Key: brokerItemKey(brokerId),
+                // Only the item this request wrote (or none): never another provisioning's.
+                ConditionExpression: "attribute_not_exists(pk) OR clientToken = :token",
+                ExpressionAttributeValues: { ":token": clientToken },
+              }),
+            ),
+          ["ConditionalCheckFailedException"],
+        );
+  const result = { brokerId: brokerId ?? null, broker, configuration, secret, record };
   await callAws("PutItem", () =>
     ddb.send(
       new PutCommand({

@@ -11,10 +11,11 @@ export const faultRuleSchema = z
     /** The SigV4 signing name: `mq`, `states`, `secretsmanager`, `dynamodb`, … */
     service: z.string().min(1),
     /**
-     * The operation: `X-Amz-Target`'s operation for JSON services (`StartExecution`), or for REST-JSON
-     * `METHOD /path` with `*` for one segment (`GET /v1/brokers/*`).
+     * The operation: `X-Amz-Target`'s operation for JSON services (`StartExecution`), the `Action` of
+     * a Query request (SNS `Publish`), or for REST-JSON `METHOD /path` with `*` for one segment
+     * (`GET /v1/brokers/*`).
      */
-    operation: z.string().min(1),
+    operation: z.string().min(1).max(1000),
     /** Answer with this AWS error instead of calling the service. */
     error: z.strictObject({ status: z.number().int().min(400).max(599), code: z.string().min(1) }).optional(),
     /** Wait this long before answering (or failing). */
@@ -26,6 +27,8 @@ export const faultRuleSchema = z
      * stay RUNNING and are re-run at the next start, brokers are stopped and started again.
      */
     stopCloud: z.literal(true).optional(),
+    /** Let this many matching requests through untouched first (e.g. the second DescribeBroker of a run). */
+    after: z.number().int().min(0).max(1_000_000).optional(),
     /** How many matching requests the rule applies to; unlimited when absent. */
     times: z.number().int().min(1).max(1_000_000).optional(),
   })
@@ -64,9 +67,15 @@ export function operationOf(request: {
   method: string;
   path: string;
   headers: Record<string, string>;
+  body?: Buffer;
 }): string {
   const target = request.headers["x-amz-target"];
   if (target !== undefined) return target.slice(target.lastIndexOf(".") + 1);
+  const contentType = request.headers["content-type"] ?? "";
+  if (request.body !== undefined && contentType.startsWith("application/x-www-form-urlencoded")) {
+    const action = new URLSearchParams(request.body.toString("utf8")).get("Action");
+    if (action !== null) return action;
+  }
   return `${request.method} ${request.path}`;
 }
 

@@ -19,7 +19,7 @@ export interface FaultInjectorOptions {
 
 /** Rules with their remaining counts, shared by every wrapped service so a test can add them live. */
 export class FaultInjector {
-  private readonly rules: { rule: FaultRule; left: number }[] = [];
+  private readonly rules: { rule: FaultRule; left: number; skip: number }[] = [];
   /** Every fault applied, for tests and `mqops chaos` to report. */
   readonly applied: { service: string; operation: string; code?: string; outcome: string }[] = [];
   private readonly onStopCloud: (() => void) | undefined;
@@ -30,7 +30,7 @@ export class FaultInjector {
   }
 
   add(rule: FaultRule): void {
-    this.rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
+    this.rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY, skip: rule.after ?? 0 });
   }
 
   /** Replaces every rule (the applied log is kept). */
@@ -54,6 +54,11 @@ export class FaultInjector {
   take(service: string, operation: string): FaultRule | undefined {
     const found = this.rules.find((entry) => entry.left > 0 && matches(entry.rule, service, operation));
     if (found === undefined) return undefined;
+    if (found.skip > 0) {
+      // Counted through: a later rule for the same operation does not see this request either.
+      found.skip -= 1;
+      return undefined;
+    }
     found.left -= 1;
     const { rule } = found;
     const outcome = rule.error
