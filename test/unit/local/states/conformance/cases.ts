@@ -224,6 +224,47 @@ export const CASES: ConformanceCase[] = [
     { inputString: "This.is+a,test=string", splitter: ".+,=" },
     ["This", "is", "a", "test", "string"],
   ),
+  intrinsic("States.StringSplit($.s, ',')", { s: ",,,," }, []),
+  intrinsic("States.StringSplit($.s, ',')", { s: ", , ," }, [" ", " "]),
+  intrinsic("States.MathAdd($.a, $.b)", { a: 1.5, b: 1.51 }, 4),
+  intrinsic("States.MathAdd($.a, $.b)", { a: -1.5, b: 0 }, -1),
+  intrinsic("States.Format('fst={}', $.o)", { o: { Arg1: 1, Arg2: [] } }, "fst={Arg1=1, Arg2=[]}"),
+  intrinsic("States.Format('{} and {}', $.a, $.b)", { a: null, b: 1.1 }, "null and 1.1"),
+  {
+    name: "intrinsic States.MathRandom with a seed repeats, within its range",
+    source: `${GUIDE}: intrinsic functions (MathRandom)`,
+    definition: {
+      StartAt: "Draw",
+      States: {
+        Draw: {
+          Type: "Pass",
+          Parameters: {
+            "a.$": "States.MathRandom($.start, $.end, $.seed)",
+            "b.$": "States.MathRandom($.start, $.end, $.seed)",
+          },
+          Next: "Check",
+        },
+        Check: {
+          Type: "Choice",
+          Choices: [
+            {
+              And: [
+                { Variable: "$.a", NumericEqualsPath: "$.b" },
+                { Variable: "$.a", NumericGreaterThanEquals: 1 },
+                { Variable: "$.a", NumericLessThanEquals: 999 },
+              ],
+              Next: "Same",
+            },
+          ],
+          Default: "Different",
+        },
+        Same: { Type: "Pass", Result: "same", End: true },
+        Different: { Type: "Pass", Result: "different", End: true },
+      },
+    },
+    input: { start: 1, end: 999, seed: 1234 },
+    expect: { status: "SUCCEEDED", output: "same" },
+  },
   // Choice
   {
     name: "choice: the developer guide's ChoiceStateX",
