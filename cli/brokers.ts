@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CliError, callApi, expectOk } from "./api.js";
+import { ldapRequest } from "./ldap-request.js";
 import { followExecution } from "./progress.js";
 
 const print = (json: boolean, value: unknown, text: () => string) =>
@@ -23,6 +24,7 @@ async function create(args: string[]) {
       "instance-type": { type: "string", default: "mq.m5.large" },
       user: { type: "string", multiple: true },
       config: { type: "string" },
+      ldap: { type: "string" },
       "client-token": { type: "string" },
       "no-wait": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -30,7 +32,10 @@ async function create(args: string[]) {
   });
   if (values.name === undefined) throw new CliError("brokers create: --name is required");
   const users = (values.user ?? []).map(parseUser);
-  if (users.length === 0) throw new CliError("brokers create: give at least one --user name:password");
+  if (users.length === 0 && values.ldap === undefined) {
+    throw new CliError("brokers create: give at least one --user name:password (or --ldap)");
+  }
+  const ldap = values.ldap === undefined ? undefined : ldapRequest(values.ldap, values.config);
   const body = {
     brokerName: values.name,
     engineType: "ACTIVEMQ",
@@ -39,6 +44,7 @@ async function create(args: string[]) {
     hostInstanceType: values["instance-type"],
     users,
     ...(values.config === undefined ? {} : { activemqXml: readFileSync(values.config, "utf8") }),
+    ...ldap,
     ...(values["client-token"] === undefined ? {} : { clientToken: values["client-token"] }),
   };
   const started = expectOk(await callApi("POST", "/brokers", body));

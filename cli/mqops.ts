@@ -13,7 +13,9 @@ const USAGE = `usage:
   mqops brokers create --name N [--mode SINGLE_INSTANCE|ACTIVE_STANDBY_MULTI_AZ|CLUSTER_MULTI_AZ]
                        --user name:password [--user …] [--engine-version 5.18] [--config activemq.xml]
                        [--client-token T] [--no-wait] [--json]
+                       [--ldap local|ldap-server-metadata.json]   (LDAP authentication; users optional)
   mqops brokers list|get <id>|delete <id> [--json]
+  mqops ldap up [--port 3389]                a seeded OpenLDAP directory on 127.0.0.1 (foreground; Ctrl-C stops it)
   mqops executions list [--status S] [--limit N] | get <id> [--json]
   mqops demo autoscaling [--rate 15] [--ramp 60] [--hold 90]   the autoscaling loop, live, on the local cloud
   mqops autoscaling register --broker ID --queue Q --cluster C --service S [--min N] [--max N]
@@ -50,6 +52,10 @@ async function main(argv: string[]): Promise<void> {
     }
     case "brokers":
       return brokersCommand(rest);
+    case "ldap": {
+      const { ldapCommand } = await import("./ldap.js");
+      return ldapCommand(rest);
+    }
     case "executions":
       return executionsCommand(rest);
     case "autoscaling": {

@@ -23,6 +23,14 @@ export function brokerView(broker: DescribeBrokerResponse) {
     instances,
     urls: clientUrls(broker.DeploymentMode ?? "SINGLE_INSTANCE", instances),
     configuration: broker.Configurations?.Current,
+    authenticationStrategy: broker.AuthenticationStrategy,
+    // The directory's location and searches; Amazon MQ never returns the service account's password.
+    ldap: broker.LdapServerMetadata && {
+      hosts: broker.LdapServerMetadata.Hosts,
+      userBase: broker.LdapServerMetadata.UserBase,
+      roleBase: broker.LdapServerMetadata.RoleBase,
+      serviceAccountUsername: broker.LdapServerMetadata.ServiceAccountUsername,
+    },
     maintenanceWindowStartTime: broker.MaintenanceWindowStartTime,
     pendingChanges: {
       engineVersion: broker.PendingEngineVersion,

@@ -43,13 +43,18 @@ export function parseProvisioningRequest(event: APIGatewayProxyEventV2): Provisi
 
 /** The request as the workflow carries it: no passwords (they go to Secrets Manager). */
 export function withoutPasswords(request: CreateBrokerRequest) {
-  const { clientToken: _token, ...rest } = request;
-  return { ...rest, users: request.users.map(({ password: _password, ...user }) => user) };
+  const { clientToken: _token, ldapServerMetadata, ...rest } = request;
+  const users = request.users.map(({ password: _password, ...user }) => user);
+  if (ldapServerMetadata === undefined) return { ...rest, users };
+  const { serviceAccountPassword: _secret, ...metadata } = ldapServerMetadata;
+  return { ...rest, users, ldapServerMetadata: metadata };
 }
 
-/** The users secret's value: passwords by username. */
+/** The users secret's value: passwords by username, and the LDAP service account's password. */
 export function usersSecretValue(request: CreateBrokerRequest): UsersSecret {
-  return { passwords: Object.fromEntries(request.users.map((user) => [user.username, user.password])) };
+  const passwords = Object.fromEntries(request.users.map((user) => [user.username, user.password]));
+  const ldap = request.ldapServerMetadata?.serviceAccountPassword;
+  return ldap === undefined ? { passwords } : { passwords, ldapServiceAccountPassword: ldap };
 }
 
 /**

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { checkActiveMqXml, MAX_CONFIGURATION_XML_CHARS } from "./activemq-xml.js";
 import type { FieldIssue } from "./errors.js";
+import {
+  AUTHENTICATION_STRATEGIES,
+  ldapServerMetadataInputSchema,
+  ldapServerMetadataSchema,
+} from "./ldap-server-metadata.js";
 import { DEFAULT_TIME_ZONE, isMaintenanceTimeZone, TIME_ZONE_RULE } from "./time-zone.js";
 
 /** Engine versions Amazon MQ accepts for ActiveMQ today (major.minor). */
@@ -62,7 +67,10 @@ const tags = z
   .refine((value) => Object.keys(value).length <= 50, "must have at most 50 tags")
   .default({});
 
-function requestShape<U extends z.ZodType<{ username: string; replicationUser: boolean }>>(users: U) {
+function requestShape<
+  U extends z.ZodType<{ username: string; replicationUser: boolean }>,
+  L extends z.ZodType<object>,
+>(users: U, ldapServerMetadata: L) {
   return z.strictObject({
     brokerName: z.string().regex(NAME, "must be 1-50 of letters, digits, - and _"),
     engineType: z
@@ -73,7 +81,12 @@ function requestShape<U extends z.ZodType<{ username: string; replicationUser: b
     autoMinorVersionUpgrade: z.boolean().default(true),
     deploymentMode: z.enum(DEPLOYMENT_MODES, `must be one of ${DEPLOYMENT_MODES.join(", ")}`),
     hostInstanceType: z.enum(HOST_INSTANCE_TYPES, `must be one of ${HOST_INSTANCE_TYPES.join(", ")}`),
-    users: z.array(users).min(1, "must have at least one user").max(250),
+    // At least one with SIMPLE (checked across fields); LDAP brokers authenticate against the directory.
+    users: z.array(users).max(250).default([]),
+    authenticationStrategy: z
+      .enum(AUTHENTICATION_STRATEGIES, `must be one of ${AUTHENTICATION_STRATEGIES.join(", ")}`)
+      .default("SIMPLE"),
+    ldapServerMetadata: ldapServerMetadata.optional(),
     activemqXml: z
       .string()
       .max(MAX_CONFIGURATION_XML_CHARS, `must be at most ${MAX_CONFIGURATION_XML_CHARS} characters`)
@@ -106,7 +119,9 @@ function requestShape<U extends z.ZodType<{ username: string; replicationUser: b
   });
 }
 
-type RequestShape = z.infer<ReturnType<typeof requestShape<typeof brokerUserSchema>>>;
+type RequestShape = z.infer<
+  ReturnType<typeof requestShape<typeof brokerUserSchema, typeof ldapServerMetadataSchema>>
+>;
 
 /** Rules that span fields, as Amazon MQ applies them at CreateBroker. */
 function checkAcrossFields(request: RequestShape, ctx: z.RefinementCtx): void {
@@ -135,6 +150,15 @@ function checkAcrossFields(request: RequestShape, ctx: z.RefinementCtx): void {
   if (request.encryptionOptions.useAwsOwnedKey && request.encryptionOptions.kmsKeyId !== undefined) {
     issue(["encryptionOptions", "kmsKeyId"], "must be omitted when useAwsOwnedKey is true");
   }
+  if (request.authenticationStrategy === "SIMPLE" && request.users.length === 0) {
+    issue(["users"], "must have at least one user");
+  }
+  if (request.authenticationStrategy === "LDAP" && request.ldapServerMetadata === undefined) {
+    issue(["ldapServerMetadata"], "is required when authenticationStrategy is LDAP");
+  }
+  if (request.authenticationStrategy === "SIMPLE" && request.ldapServerMetadata !== undefined) {
+    issue(["ldapServerMetadata"], "must be omitted unless authenticationStrategy is LDAP");
+  }
   const names = request.users.map((u) => u.username);
   names.forEach((name, index) => {
     if (names.indexOf(name) !== index) issue(["users", index, "username"], `repeats ${name}`);
@@ -148,11 +172,16 @@ function checkAcrossFields(request: RequestShape, ctx: z.RefinementCtx): void {
 }
 
 /** A CreateBroker request as the API takes it (Amazon MQ's CreateBroker members, camelCase). */
-export const createBrokerRequestSchema = requestShape(userWithPassword).superRefine(checkAcrossFields);
+export const createBrokerRequestSchema = requestShape(
+  userWithPassword,
+  ldapServerMetadataInputSchema,
+).superRefine(checkAcrossFields);
 export type CreateBrokerRequest = z.infer<typeof createBrokerRequestSchema>;
 
 /** The same request as the workflow carries it: passwords removed (they are in Secrets Manager). */
-export const brokerSpecSchema = requestShape(brokerUserSchema).superRefine(checkAcrossFields);
+export const brokerSpecSchema = requestShape(brokerUserSchema, ldapServerMetadataSchema).superRefine(
+  checkAcrossFields,
+);
 export type BrokerSpec = z.infer<typeof brokerSpecSchema>;
 
 /** Formats a zod path as the API reports fields: `users[0].password`. */

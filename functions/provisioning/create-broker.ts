@@ -19,8 +19,8 @@ const inputSchema = z.object({
 
 /**
  * Creates the broker. The client token is the CreatorRequestId, so a retry after a lost response
- * returns the broker already created instead of a second one. Passwords are read from Secrets
- * Manager here and go nowhere but the CreateBroker call.
+ * returns the broker already created instead of a second one. Passwords (the users' and an LDAP
+ * broker's service account's) are read from Secrets Manager here and go nowhere but the CreateBroker call.
  */
 export const createBroker = async ({
   request,
@@ -31,7 +31,10 @@ export const createBroker = async ({
   const secret = await callAws("GetSecretValue", () =>
     secrets.send(new GetSecretValueCommand({ SecretId: usersSecretId })),
   );
-  const passwords = usersSecretSchema.parse(JSON.parse(secret.SecretString ?? "{}")).passwords;
+  const { passwords, ldapServiceAccountPassword } = usersSecretSchema.parse(
+    JSON.parse(secret.SecretString ?? "{}"),
+  );
+  const ldap = request.ldapServerMetadata;
   const users: User[] = request.users.map((user) => ({
     Username: user.username,
     Password: passwords[user.username],
@@ -49,9 +52,22 @@ export const createBroker = async ({
         HostInstanceType: request.hostInstanceType,
         AutoMinorVersionUpgrade: request.autoMinorVersionUpgrade,
         PubliclyAccessible: request.publiclyAccessible,
-        AuthenticationStrategy: "SIMPLE",
+        AuthenticationStrategy: request.authenticationStrategy,
+        LdapServerMetadata: ldap && {
+          Hosts: ldap.hosts,
+          UserBase: ldap.userBase,
+          UserSearchMatching: ldap.userSearchMatching,
+          UserSearchSubtree: ldap.userSearchSubtree,
+          UserRoleName: ldap.userRoleName,
+          RoleBase: ldap.roleBase,
+          RoleName: ldap.roleName,
+          RoleSearchMatching: ldap.roleSearchMatching,
+          RoleSearchSubtree: ldap.roleSearchSubtree,
+          ServiceAccountUsername: ldap.serviceAccountUsername,
+          ServiceAccountPassword: ldapServiceAccountPassword,
+        },
         Configuration: { Id: configuration.configurationId, Revision: configuration.revision },
-        Users: users,
+        Users: users.length > 0 ? users : undefined,
         MaintenanceWindowStartTime: request.maintenanceWindowStartTime && {
           DayOfWeek: request.maintenanceWindowStartTime.dayOfWeek,
           TimeOfDay: request.maintenanceWindowStartTime.timeOfDay,

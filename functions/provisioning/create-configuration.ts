@@ -39,7 +39,8 @@ export const createConfiguration = async ({ request, clientToken }: z.infer<type
           Name: `${request.brokerName}-configuration`,
           EngineType: "ACTIVEMQ",
           EngineVersion: request.engineVersion,
-          AuthenticationStrategy: "SIMPLE",
+          // The configuration's strategy is the broker's: LDAP brokers take LDAP configurations.
+          AuthenticationStrategy: request.authenticationStrategy,
           Tags: { ...request.tags, [TAG_CLIENT_TOKEN]: clientToken },
         }),
       ),

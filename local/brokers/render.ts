@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import { MAX_XML_DEPTH, parseOrIssue, unsafeXmlIssue } from "../../functions/lib/activemq-xml.js";
 import { BrokerConfigurationError } from "./errors.js";
 import type { InstanceLayout } from "./layout.js";
+import { jaasAuthenticationPlugin, renderLdapFiles, withLdapConnection } from "./render-ldap.js";
 import type { BrokerRunSpec, BrokerUser, InstancePorts } from "./types.js";
 
 /**
@@ -237,6 +238,16 @@ function plugins(spec: BrokerRunSpec, context: RenderContext, userChildren: XmlN
     .filter((node) => localName(tagName(node) ?? "") === "plugins")
     .flatMap((node) => childrenOf(node, tagName(node) ?? ""))
     .filter((node) => USER_PLUGINS.has(localName(tagName(node) ?? "")));
+  // An LDAP broker authenticates through JAAS (render-ldap.ts), and its authorization map reads the
+  // same directory.
+  const { ldap } = spec;
+  if (ldap !== undefined) {
+    return element("plugins", {}, [
+      jaasAuthenticationPlugin(),
+      element("statisticsBrokerPlugin"),
+      ...userPlugins.map((node) => withLdapConnection(node, ldap)),
+    ]);
+  }
   // Authentication first: the authorization plugin reads the security context it sets.
   return element("plugins", {}, [
     element("simpleAuthenticationPlugin", { anonymousAccessAllowed: "false" }, [
@@ -327,6 +338,19 @@ export function renderActiveMqXml(spec: BrokerRunSpec, context: RenderContext): 
     [broker],
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${(builder.build([beans]) as string).trim()}\n`;
+}
+
+/**
+ * The files besides activemq.xml an instance needs, by name in its configuration directory: for an
+ * LDAP broker, the JAAS login configuration and the local cloud's own users (render-ldap.ts). They
+ * hold passwords: mode 0600.
+ */
+export function renderExtraFiles(spec: BrokerRunSpec, context: RenderContext): Record<string, string> {
+  if (spec.ldap === undefined) return {};
+  const internal = [context.networkUser, context.monitorUser].filter(
+    (user): user is BrokerUser => user !== undefined,
+  );
+  return renderLdapFiles(spec.ldap, context.layout.dir, internal);
 }
 
 /** A value for a Java properties file: backslashes escaped, anything outside ASCII as \uXXXX. */

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BrokerAlreadyRunningError, BrokerConfigurationError, BrokerStartError } from "./errors.js";
 import { brokerDirectory, type InstanceLayout, instanceCount, instanceLayout } from "./layout.js";
 import { acceptsConnections, allocateInstancePorts, isPortFree } from "./ports.js";
 import { ActiveMqProcess, STOP_GRACE_MS, stopOrphan } from "./process.js";
-import { renderActiveMqXml, renderLog4jProperties } from "./render.js";
+import { renderActiveMqXml, renderExtraFiles, renderLog4jProperties } from "./render.js";
 import {
   DEFAULT_RESTART_POLICY,
   decideAfterExit,
@@ -107,11 +108,18 @@ function redact(text: string, secrets: string[]): string {
     .reduce((out, secret) => out.replaceAll(secret, "****"), text);
 }
 
-/** Writes the instance's files; activemq.xml holds passwords, so it and its directory are private. */
-function writeInstanceFiles(layout: InstanceLayout, activemqXml: string): void {
+/** Writes the instance's files; they hold passwords, so they and their directory are private. */
+function writeInstanceFiles(
+  layout: InstanceLayout,
+  activemqXml: string,
+  extraFiles: Record<string, string> = {},
+): void {
   mkdirSync(layout.dataDirectory, { recursive: true, mode: 0o700 });
   mkdirSync(layout.kahaDbDirectory, { recursive: true, mode: 0o700 });
   writeFileSync(layout.configFile, activemqXml, { mode: 0o600 });
+  for (const [name, text] of Object.entries(extraFiles)) {
+    writeFileSync(path.join(layout.dir, name), text, { mode: 0o600 });
+  }
   writeFileSync(layout.log4jFile, renderLog4jProperties(layout.logFile), { mode: 0o600 });
 }
 
@@ -170,13 +178,9 @@ export class ActiveMqRuntime implements BrokerRuntime {
     // Render every instance before touching the disk: a bad configuration starts nothing.
     const plans = spec.ports.map((ports, index) => {
       const layout = instanceLayout(this.dataDir, spec.brokerId, spec.deploymentMode, index);
-      const activemqXml = renderActiveMqXml(spec, {
-        instanceIndex: index,
-        layout,
-        ...(networkUser ? { networkUser } : {}),
-        monitorUser,
-      });
-      return { index, ports, layout, activemqXml };
+      const context = { instanceIndex: index, layout, ...(networkUser ? { networkUser } : {}), monitorUser };
+      const activemqXml = renderActiveMqXml(spec, context);
+      return { index, ports, layout, activemqXml, extraFiles: renderExtraFiles(spec, context) };
     });
     const broker: RunningBroker = {
       brokerName: spec.brokerName,
@@ -185,9 +189,10 @@ export class ActiveMqRuntime implements BrokerRuntime {
       instances: [],
       supervised: false,
       stopping: false,
-      secrets: [...spec.users, ...(networkUser ? [networkUser] : []), monitorUser].map(
-        (user) => user.password,
-      ),
+      secrets: [
+        ...[...spec.users, ...(networkUser ? [networkUser] : []), monitorUser].map((user) => user.password),
+        ...(spec.ldap === undefined ? [] : [spec.ldap.serviceAccountPassword]),
+      ],
     };
     // Registered before spawning so that a concurrent start is refused and stopAll sees these JVMs.
     this.brokers.set(spec.brokerId, broker);
@@ -198,7 +203,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
       // A killed JVM's last threads can still hold its sockets for a moment after it is gone.
       const portsWaitMs = orphans.some((pid) => pid !== undefined) ? STOP_GRACE_MS : 0;
       await this.ensurePortsFree(spec.ports, portsWaitMs);
-      for (const plan of plans) writeInstanceFiles(plan.layout, plan.activemqXml);
+      for (const plan of plans) writeInstanceFiles(plan.layout, plan.activemqXml, plan.extraFiles);
       this.failIfStopped(spec.brokerId, broker);
       for (const { index, ports, layout } of plans) {
         const instance: RunningInstance = {
@@ -256,15 +261,21 @@ export class ActiveMqRuntime implements BrokerRuntime {
     expectedPorts(spec);
     const rendered = spec.ports.map((_, index) => {
       const layout = instanceLayout(this.dataDir, spec.brokerId, spec.deploymentMode, index);
-      return renderActiveMqXml(spec, { instanceIndex: index, layout });
+      const activemqXml = renderActiveMqXml(spec, { instanceIndex: index, layout });
+      const context = { instanceIndex: index, layout, monitorUser: broker.monitorUser };
+      return { activemqXml, extraFiles: renderExtraFiles(spec, context) };
     });
-    broker.secrets = [...new Set([...broker.secrets, ...spec.users.map((user) => user.password)])];
+    const ldapSecret = spec.ldap === undefined ? [] : [spec.ldap.serviceAccountPassword];
+    broker.secrets = [
+      ...new Set([...broker.secrets, ...spec.users.map((user) => user.password), ...ldapSecret]),
+    ];
     try {
       await this.refresh(broker);
       const standbys = broker.instances.filter((instance) => !instance.active);
       const actives = broker.instances.filter((instance) => instance.active);
       for (const instance of [...standbys, ...actives]) {
-        await this.replaceInstance(spec.brokerId, broker, instance, rendered[instance.index] ?? "");
+        const files = rendered[instance.index] ?? { activemqXml: "", extraFiles: {} };
+        await this.replaceInstance(spec.brokerId, broker, instance, files.activemqXml, files.extraFiles);
       }
       await this.waitUntilAccepting(spec.brokerId, broker, 1);
     } catch (error) {
@@ -283,13 +294,14 @@ export class ActiveMqRuntime implements BrokerRuntime {
     broker: RunningBroker,
     instance: RunningInstance,
     activemqXml: string,
+    extraFiles: Record<string, string> = {},
   ): Promise<void> {
     instance.replacing = true;
     clearTimeout(instance.restartTimer);
     try {
       await instance.process.stop();
       this.failIfStopped(brokerId, broker);
-      writeInstanceFiles(instance.layout, activemqXml);
+      writeInstanceFiles(instance.layout, activemqXml, extraFiles);
       instance.process = ActiveMqProcess.spawn(instance.layout, this.javaCommand);
       instance.spawnedAt = Date.now();
       instance.active = false;

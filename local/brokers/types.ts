@@ -18,6 +18,26 @@ export interface InstancePorts {
   stomp: number;
 }
 
+/**
+ * An LDAP broker's directory (Amazon MQ's LdapServerMetadata, with the service account's password):
+ * the runtime renders ActiveMQ's JAAS LDAPLoginModule from it and points the configuration's
+ * cachedLDAPAuthorizationMap at the same directory.
+ */
+export interface BrokerLdap {
+  /** `host` or `host:port`; reached over plain LDAP (port 389 unless given): the local brokers have no TLS. */
+  hosts: string[];
+  userBase: string;
+  userSearchMatching: string;
+  userSearchSubtree?: boolean;
+  userRoleName?: string;
+  roleBase: string;
+  roleName?: string;
+  roleSearchMatching: string;
+  roleSearchSubtree?: boolean;
+  serviceAccountUsername: string;
+  serviceAccountPassword: string;
+}
+
 export interface BrokerRunSpec {
   brokerId: string;
   brokerName: string;
@@ -25,6 +45,8 @@ export interface BrokerRunSpec {
   /** The configuration revision's data: Amazon MQ's `<broker>` element (activemq.xml), decoded. */
   configurationXml: string;
   users: BrokerUser[];
+  /** Set for an LDAP broker: clients authenticate against this directory, not against `users`. */
+  ldap?: BrokerLdap;
   /** From `allocatePorts`, stored by the control plane so endpoints never change across restarts. */
   ports: InstancePorts[];
 }

@@ -6,6 +6,7 @@ import { addConfiguration, findConfiguration, findRevision, revisionXml } from "
 import type { MqContext } from "./context.js";
 import { ENGINE_TYPE } from "./engine-types.js";
 import type { Fields } from "./fields.js";
+import { describeLdap, ldapServerMetadata, runtimeLdap } from "./ldap.js";
 import { page } from "./pagination.js";
 import type { OperationCall } from "./router.js";
 import {
@@ -49,6 +50,9 @@ function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
             },
           ],
     ),
+    ...(broker.ldapServerMetadata === undefined
+      ? {}
+      : { ldap: runtimeLdap(broker.ldapServerMetadata, context.sealingKey) }),
     ports: broker.ports,
   };
 }
@@ -219,6 +223,9 @@ function describeBroker(broker: BrokerRecord) {
           ],
         }),
     authenticationStrategy: broker.authenticationStrategy,
+    ...(broker.ldapServerMetadata === undefined
+      ? {}
+      : { ldapServerMetadata: describeLdap(broker.ldapServerMetadata) }),
     autoMinorVersionUpgrade: broker.autoMinorVersionUpgrade,
     brokerArn: broker.arn,
     brokerId: broker.id,
@@ -248,8 +255,10 @@ function describeBroker(broker: BrokerRecord) {
   };
 }
 
-function requestedUsers(body: Fields) {
+function requestedUsers(body: Fields, authenticationStrategy: "SIMPLE" | "LDAP") {
   const entries = body.objectList("users");
+  // An LDAP broker's clients log in with the directory's users; Amazon MQ makes `users` optional then.
+  if (authenticationStrategy === "LDAP" && (entries === undefined || entries.length === 0)) return [];
   if (entries === undefined || entries.length === 0) {
     throw badRequest("users must have at least one user.", "users");
   }
@@ -313,9 +322,20 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
         throw badRequest("publiclyAccessible is required.", "publiclyAccessible");
       }
       const authenticationStrategy = validate.authenticationStrategy(body.string("authenticationStrategy"));
-      if (body.has("ldapServerMetadata")) {
-        throw badRequest("ldapServerMetadata is not supported by the local Amazon MQ.", "ldapServerMetadata");
+      const ldapFields = body.object("ldapServerMetadata");
+      if (authenticationStrategy === "LDAP" && ldapFields === undefined) {
+        throw badRequest(
+          "ldapServerMetadata is required when authenticationStrategy is LDAP.",
+          "ldapServerMetadata",
+        );
       }
+      if (authenticationStrategy === "SIMPLE" && ldapFields !== undefined) {
+        throw badRequest(
+          "ldapServerMetadata must be omitted unless authenticationStrategy is LDAP.",
+          "ldapServerMetadata",
+        );
+      }
+      const ldap = ldapFields === undefined ? undefined : ldapServerMetadata(ldapFields, context.sealingKey);
       const replication = body.string("dataReplicationMode");
       if (replication !== undefined && replication !== "NONE") {
         throw badRequest(
@@ -323,7 +343,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
           "dataReplicationMode",
         );
       }
-      const users = requestedUsers(body);
+      const users = requestedUsers(body, authenticationStrategy);
       const encryption = body.object("encryptionOptions");
       const useAwsOwnedKey = encryption?.boolean("useAwsOwnedKey") ?? true;
       const kmsKeyId = encryption?.string("kmsKeyId");
@@ -369,6 +389,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
             engineVersion,
             region: request.region,
             tags: {},
+            authenticationStrategy,
           });
           return { id: created.id, revision: 1 };
         })();
@@ -385,6 +406,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
         autoMinorVersionUpgrade,
         publiclyAccessible,
         authenticationStrategy,
+        ...(ldap === undefined ? {} : { ldapServerMetadata: ldap }),
         configuration: { current, history: [] },
         encryptionOptions: { useAwsOwnedKey, ...(kmsKeyId === undefined ? {} : { kmsKeyId }) },
         logs: { general: logs?.boolean("general") ?? false, audit: logs?.boolean("audit") ?? false },
@@ -436,9 +458,20 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
     UpdateBroker({ body, params }: OperationCall) {
       const broker = findBroker(context, params.brokerId ?? "");
       assertCanUpdate(broker);
-      validate.authenticationStrategy(body.string("authenticationStrategy"));
+      const strategy = body.string("authenticationStrategy");
+      const changed =
+        strategy !== undefined && validate.authenticationStrategy(strategy) !== broker.authenticationStrategy;
+      if (changed) {
+        throw badRequest(
+          `Changing authenticationStrategy (${broker.authenticationStrategy} to ${strategy}) is not supported by the local Amazon MQ.`,
+          "authenticationStrategy",
+        );
+      }
       if (body.has("ldapServerMetadata")) {
-        throw badRequest("ldapServerMetadata is not supported by the local Amazon MQ.", "ldapServerMetadata");
+        throw badRequest(
+          "Changing ldapServerMetadata is not supported by the local Amazon MQ; create a new broker.",
+          "ldapServerMetadata",
+        );
       }
       const requestedVersion = body.string("engineVersion");
       const targetVersion =

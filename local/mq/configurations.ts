@@ -184,7 +184,13 @@ export const revisionXml = (revision: RevisionRecord) =>
 /** Creates a configuration whose first revision is the default; CreateBroker uses it too. */
 export function addConfiguration(
   context: MqContext,
-  input: { name: string; engineVersion: string; region: string; tags: Record<string, string> },
+  input: {
+    name: string;
+    engineVersion: string;
+    region: string;
+    tags: Record<string, string>;
+    authenticationStrategy?: "SIMPLE" | "LDAP";
+  },
 ): ConfigurationRecord {
   const id = `c-${randomUUID()}`;
   const created = new Date().toISOString();
@@ -194,7 +200,7 @@ export function addConfiguration(
     name: input.name,
     created,
     engineVersion: input.engineVersion,
-    authenticationStrategy: "SIMPLE",
+    authenticationStrategy: input.authenticationStrategy ?? "SIMPLE",
     tags: input.tags,
     revisions: [
       {
@@ -225,9 +231,10 @@ export function configurationOperations(context: MqContext) {
     CreateConfiguration({ body, request }: OperationCall) {
       validate.engineType(body.string("engineType"));
       const name = validate.configurationName(body.requiredString("name"));
-      validate.authenticationStrategy(body.string("authenticationStrategy"));
+      const authenticationStrategy = validate.authenticationStrategy(body.string("authenticationStrategy"));
       const configuration = addConfiguration(context, {
         name,
+        authenticationStrategy,
         engineVersion: validate.engineVersion(body.string("engineVersion")),
         region: request.region,
         tags: validate.tags(body.stringMap("tags")),

@@ -7,6 +7,8 @@ export interface MqContext {
   /** Writes the state to disk; called after every change. */
   save(): void;
   runtime: BrokerRuntime;
+  /** Seals LDAP service account passwords in the state (local/mq/ldap.ts). */
+  sealingKey: Buffer;
   /** Runs a broker lifecycle step (start, reboot, delete) after the request that asked for it answered. */
   background(task: () => Promise<void>): void;
 }

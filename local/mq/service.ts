@@ -6,6 +6,7 @@ import { configurationOperations } from "./configurations.js";
 import type { MqContext } from "./context.js";
 import { describeBrokerEngineTypes, describeBrokerInstanceOptions } from "./engine-types.js";
 import { Fields } from "./fields.js";
+import { loadSealingKey } from "./ldap.js";
 import { matchRoute, type Operation, ROUTES } from "./router.js";
 import { emptyState, type MqState } from "./state.js";
 import { tagOperations } from "./tags.js";
@@ -35,6 +36,7 @@ export function createMqService(options: { dataDir: string; runtime: BrokerRunti
   const context: MqContext = {
     state,
     runtime: options.runtime,
+    sealingKey: loadSealingKey(options.dataDir),
     // After close, the state on disk stays as it was: resume() on the next start finishes the step.
     save: () => {
       if (!closed) store.save(state);

@@ -1,5 +1,6 @@
 import type { DeploymentMode, InstancePorts } from "../brokers/types.js";
 import { conflict } from "../server/aws-error.js";
+import type { LdapRecord } from "./ldap.js";
 import type { WeeklyStartTime } from "./validation.js";
 
 export type { DeploymentMode } from "../brokers/types.js";
@@ -57,7 +58,9 @@ export interface BrokerRecord {
   storageType: "EBS" | "EFS";
   autoMinorVersionUpgrade: boolean;
   publiclyAccessible: boolean;
-  authenticationStrategy: "SIMPLE";
+  authenticationStrategy: "SIMPLE" | "LDAP";
+  /** LDAP brokers: the directory, the service account's password sealed (local/mq/ldap.ts). */
+  ldapServerMetadata?: LdapRecord;
   configuration: { current: ConfigurationRef; history: ConfigurationRef[]; pending?: ConfigurationRef };
   encryptionOptions: { useAwsOwnedKey: boolean; kmsKeyId?: string };
   logs: { general: boolean; audit: boolean };
@@ -86,7 +89,7 @@ export interface ConfigurationRecord {
   name: string;
   created: string;
   engineVersion: string;
-  authenticationStrategy: "SIMPLE";
+  authenticationStrategy: "SIMPLE" | "LDAP";
   tags: Record<string, string>;
   revisions: RevisionRecord[];
 }

@@ -130,16 +130,11 @@ export function storageType(value: string | undefined, mode: DeploymentMode): "E
   return type;
 }
 
-export function authenticationStrategy(value: string | undefined): "SIMPLE" {
+export function authenticationStrategy(value: string | undefined): "SIMPLE" | "LDAP" {
   if (value === undefined || value === "SIMPLE") return "SIMPLE";
-  if (value === "LDAP") {
-    throw badRequest(
-      "authenticationStrategy LDAP is not supported by the local Amazon MQ; use SIMPLE.",
-      "authenticationStrategy",
-    );
-  }
+  if (value === "LDAP") return "LDAP";
   throw badRequest(
-    `authenticationStrategy ${JSON.stringify(value)} is not valid; use SIMPLE.`,
+    `authenticationStrategy ${JSON.stringify(value)} is not valid; use SIMPLE or LDAP.`,
     "authenticationStrategy",
   );
 }

@@ -180,7 +180,8 @@ describe("CreateBroker", () => {
         ],
       },
     ],
-    ["authenticationStrategy", { AuthenticationStrategy: "LDAP" }],
+    ["ldapServerMetadata", { AuthenticationStrategy: "LDAP" }],
+    ["authenticationStrategy", { AuthenticationStrategy: "KERBEROS" as "LDAP" }],
     ["tags", { Tags: { "aws:reserved": "x" } }],
     ["configuration.id", { Configuration: { Id: "c-missing" } }],
   ] satisfies [string, Partial<CreateBrokerCommandInput>][])(
