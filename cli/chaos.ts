@@ -11,10 +11,12 @@ import { signedFetch } from "./signed-fetch.js";
 export const CHAOS_USAGE = `usage:
   mqops chaos list [--json]                  the fault rules in force and how often they still apply
   mqops chaos add --service S --operation OP (--error STATUS:CODE | --delay MS | --drop | --stop-cloud)
-                  [--delay MS] [--times N]
+                  [--delay MS] [--after N] [--times N]
       S: the signing name (mq, states, secretsmanager, dynamodb, sns, monitoring, events, ecs, execute-api)
-      OP: the X-Amz-Target operation (StartExecution, PutItem) or METHOD /path with * for a segment
-          (GET /v1/brokers/*); e.g. --service mq --operation "POST /v1/brokers" --error 500:InternalServerErrorException --times 2
+      OP: the X-Amz-Target operation (StartExecution, PutItem), a Query Action (Publish), or
+          METHOD /path with * for one segment (GET /v1/brokers/*)
+      --after N lets the first N matching requests through; --times N applies the rule N times
+      e.g. mqops chaos add --service mq --operation "POST /v1/brokers" --error 500:InternalServerErrorException --times 2
   mqops chaos set FILE.json | -              replace every rule with a JSON array (MQOPS_FAULTS's format)
   mqops chaos clear                          remove every rule
   mqops chaos kill BROKER_ID [--instance N] [--for-good]
@@ -84,6 +86,7 @@ export function ruleFromFlags(values: Record<string, string | boolean | undefine
   if (values.drop === true) rule.drop = true;
   if (values["stop-cloud"] === true) rule.stopCloud = true;
   if (typeof values.times === "string") rule.times = Number(values.times);
+  if (typeof values.after === "string") rule.after = Number(values.after);
   try {
     const [checked] = checkFaultRules([rule], "rule");
     if (checked === undefined) throw new Error("rule is missing");
@@ -108,6 +111,7 @@ export async function chaosCommand(args: string[]): Promise<void> {
       drop: { type: "boolean" },
       "stop-cloud": { type: "boolean" },
       times: { type: "string" },
+      after: { type: "string" },
       instance: { type: "string" },
       "for-good": { type: "boolean" },
     },

@@ -171,6 +171,10 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     ],
     environment: ["STATE_TABLE_NAME"],
   },
+  "functions/provisioning/delete-configuration.handler": {
+    actions: ["mq:DeleteConfiguration", "mq:DescribeBroker"],
+    environment: [],
+  },
   "functions/provisioning/notify-failure.handler": {
     actions: ["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"],
     environment: ["NOTIFICATIONS_TOPIC_ARN"],

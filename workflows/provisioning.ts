@@ -1,4 +1,4 @@
-import { fail, lambdaTask } from "./asl.js";
+import { fail, LAMBDA_TRANSIENT_ERRORS, lambdaTask } from "./asl.js";
 import type { WorkflowSpec } from "./types.js";
 
 const FUNCTIONS = {
@@ -10,6 +10,7 @@ const FUNCTIONS = {
   RecordBroker: "functions/provisioning/record-broker.handler",
   NotifyProvisioned: "functions/provisioning/notify-provisioned.handler",
   Compensate: "functions/provisioning/compensate.handler",
+  DeleteConfiguration: "functions/provisioning/delete-configuration.handler",
   NotifyFailure: "functions/provisioning/notify-failure.handler",
 } as const;
 
@@ -147,9 +148,62 @@ export const provisioning: WorkflowSpec = {
               "state.$": "$",
             },
             resultPath: "$.compensation",
-            next: "NotifyFailure",
+            next: "IsConfigurationRetained",
             timeoutSeconds: 120,
           }),
+          Catch: [
+            { ErrorEquals: ["States.ALL"], ResultPath: "$.compensationError", Next: "CompensationFailed" },
+          ],
+        },
+        // A configuration is in use until its broker's deletion has finished: delete it after that.
+        IsConfigurationRetained: {
+          Type: "Choice",
+          Choices: [
+            {
+              And: [
+                { Variable: "$.compensation.configuration", StringEquals: "retained (in use)" },
+                { Variable: "$.compensation.brokerId", IsString: true },
+              ],
+              Next: "WaitForBrokerDeletion",
+            },
+          ],
+          Default: "NotifyFailure",
+        },
+        WaitForBrokerDeletion: {
+          Type: "Wait",
+          SecondsPath: "$.settings.pollIntervalSeconds",
+          Next: "DeleteConfiguration",
+        },
+        DeleteConfiguration: {
+          ...lambdaTask({
+            resource: arn("DeleteConfiguration"),
+            parameters: {
+              ...correlation,
+              "brokerId.$": "$.compensation.brokerId",
+              "configurationId.$": "$.configuration.configurationId",
+            },
+            resultPath: "$.configurationDeletion",
+            next: "NotifyFailure",
+            timeoutSeconds: 30,
+          }),
+          Retry: [
+            // Amazon MQ takes minutes to delete a broker: keep asking for up to about 20 minutes.
+            {
+              ErrorEquals: ["BrokerStillDeletingError"],
+              IntervalSeconds: 3,
+              MaxAttempts: 25,
+              BackoffRate: 1.5,
+              MaxDelaySeconds: 60,
+            },
+            { ErrorEquals: LAMBDA_TRANSIENT_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
+            {
+              ErrorEquals: ["ThrottledError", "TransientAwsError"],
+              IntervalSeconds: 2,
+              MaxAttempts: 5,
+              BackoffRate: 2,
+              MaxDelaySeconds: 30,
+            },
+          ],
           Catch: [
             { ErrorEquals: ["States.ALL"], ResultPath: "$.compensationError", Next: "CompensationFailed" },
           ],

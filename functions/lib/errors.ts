@@ -51,6 +51,14 @@ export class BrokerCreationFailedError extends Error {
   }
 }
 
+/** The compensated broker is still being deleted, so its configuration cannot be deleted yet (retried). */
+export class BrokerStillDeletingError extends Error {
+  constructor(brokerId: string, state: string) {
+    super(`Broker ${brokerId} is still ${state}; its configuration is deleted once it is gone`);
+    this.name = "BrokerStillDeletingError";
+  }
+}
+
 export class ProvisioningDeadlineExceededError extends Error {
   constructor(brokerId: string, state: string, deadline: string) {
     super(`Broker ${brokerId} was still ${state} at the deadline ${deadline}`);

@@ -197,6 +197,24 @@ describe("provisioning workflow", () => {
     });
   });
 
+  it("deletes a configuration its deleted broker still held once the broker is gone", async () => {
+    const sdkError = (name: string, status: number) =>
+      Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+    mq.on(DescribeBrokerCommand)
+      .resolvesOnce({ BrokerId: BROKER_ID, BrokerState: "CREATION_FAILED" })
+      .resolvesOnce({ BrokerId: BROKER_ID, BrokerState: "DELETION_IN_PROGRESS" })
+      .rejects(sdkError("NotFoundException", 404));
+    mq.on(DeleteConfigurationCommand)
+      .rejectsOnce(sdkError("ConflictException", 409))
+      .resolves({ ConfigurationId: CONFIGURATION_ID });
+
+    const { error } = await execute(executionInput());
+
+    expect(error?.name).toBe("BrokerCreationFailedError");
+    expect(mq).toHaveReceivedCommandTimes(DeleteConfigurationCommand, 2);
+    expect(mq).toHaveReceivedCommandTimes(DescribeBrokerCommand, 3);
+  });
+
   it("treats an unknown broker state as not ready and gives up at the deadline", async () => {
     mq.on(DescribeBrokerCommand).resolves({ BrokerId: BROKER_ID, BrokerState: "SOMETHING_NEW" as never });
     const { error } = await execute(executionInput({}, { pollIntervalSeconds: 30, deadlineSeconds: 1 }));
