@@ -113,6 +113,8 @@ function seedsFor(make: (n: number) => number[], n: number): number[] {
 const familyWorkload = (s: number): Workload => buildWorkload(familyTrace(s), s);
 const userTraces = values.trace?.length ? readTraces(values.trace) : undefined;
 
+const header = ["policy", "p50 wait", "p95 wait", "max wait", "peak backlog", "consumer-min", "vs oracle"];
+
 if (values.explain !== undefined) {
   explain(values.explain);
   process.exit(0);
@@ -136,7 +138,6 @@ function explain(name: string): void {
   printTraceTable(result);
 }
 
-const header = ["policy", "p50 wait", "p95 wait", "max wait", "peak backlog", "consumer-min", "vs oracle"];
 function printTraceTable(r: TraceResult): void {
   console.log(`\n${r.name}: ${r.description}${r.size.capped ? ` (capped at ${CONSUMER_CAP})` : ""}`);
   const body = [...r.rows].map(([name, s]) => [

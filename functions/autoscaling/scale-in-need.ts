@@ -16,8 +16,6 @@ const NOISE_MINUTES = 15;
 const NOISE_BLOCK_MINUTES = 5;
 /** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
 const NOISE_SIGMAS = 3;
-/** Headroom on a replayed hour's fleet: the pattern will not repeat exactly. */
-const REPLAY_HEADROOM = 1.1;
 /** Minutes above this multiple of the current rate (and clear of its Poisson noise) count as a high episode. */
 const EPISODE_FACTOR = 1.5;
 
@@ -58,7 +56,8 @@ export function scaleInNeed(
   let floor = 0;
   if (episodes >= 2) {
     // Replaying the history against a fixed fleet gives what the pattern's high phases pile up; its worst
-    // alignment is in it, so no noise margin is added.
+    // alignment is in it, so no noise margin is added, nor headroom (the replay's test is the scale-out
+    // test itself, which already keeps the drain allowance free of the reaction time).
     const past = recentArrivals(latestStart, lookback, clean).rates;
     floor = replayFleet(past, mu, settings);
     noise = 0;
@@ -79,7 +78,7 @@ export function scaleInNeed(
   const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
   const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   const consumers = Math.max(
-    replayFleet(ahead, mu, settings, estimates.waiting, 1),
+    replayFleet(ahead, mu, settings, estimates.waiting),
     estimates.requiredConsumers,
     floor,
   );
@@ -111,7 +110,6 @@ export function replayFleet(
   mu: number,
   settings: ScalingSettings,
   startBacklog = 0,
-  headroom = REPLAY_HEADROOM,
 ): number {
   const carries = (consumers: number): boolean => {
     const capacity = consumers * mu;
@@ -137,7 +135,7 @@ export function replayFleet(
     if (carries(middle)) high = middle;
     else low = middle;
   }
-  return Math.ceil(headroom * high);
+  return high;
 }
 
 /**
