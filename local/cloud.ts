@@ -188,7 +188,16 @@ export async function startLocalCloud(
   const activeMq = new ActiveMqRuntime({ dataDir: path.join(config.dataDir, "brokers") });
   const runtime: BrokerRuntime = options.runtime ?? activeMq;
   const sns = createSnsService({ dataDir: config.dataDir, onPublish: events.onPublish });
-  const mq = createMqService({ dataDir: config.dataDir, runtime });
+  const mq = createMqService({
+    dataDir: config.dataDir,
+    runtime,
+    // CRDR pairs' TotalReplicationLag goes where the collector's metrics go (cloudwatch is made below).
+    replication: {
+      publishMetrics: (namespace, data) => cloudwatch.metrics.putMetricData(namespace, data),
+      metricsPeriodSeconds: config.metricsPeriodSeconds,
+      log: events.log,
+    },
+  });
   const states = createStatesService({
     dataDir: config.dataDir,
     region: config.region,

@@ -307,6 +307,31 @@ function systemUsage(): XmlNode {
   ]);
 }
 
+/** ActiveMQ's default virtual topics, kept when `destinationInterceptors` is written for mirroring. */
+const DEFAULT_VIRTUAL_DESTINATIONS = element("virtualDestinationInterceptor", {}, [
+  element("virtualDestinations", {}, [
+    element("virtualTopic", { name: "VirtualTopic.>", prefix: "Consumer.*." }),
+  ]),
+]);
+
+/**
+ * The user's `destinationInterceptors` with a `mirroredQueue` added for a replicated broker (a
+ * broker given no interceptors would otherwise lose its default virtual topics, so they are added).
+ */
+function withMirroredQueues(spec: BrokerRunSpec, kept: XmlNode[]): XmlNode[] {
+  const prefix = spec.mirrorQueuesPrefix;
+  if (prefix === undefined) return kept;
+  const mirror = element("mirroredQueue", { copyMessage: "true", prefix, postfix: "" });
+  const index = kept.findIndex((node) => localName(tagName(node) ?? "") === "destinationInterceptors");
+  const existing = index === -1 ? undefined : kept[index];
+  if (existing === undefined) {
+    return [...kept, element("destinationInterceptors", {}, [DEFAULT_VIRTUAL_DESTINATIONS, mirror])];
+  }
+  const name = tagName(existing) ?? "destinationInterceptors";
+  const merged = { ...existing, [name]: [...childrenOf(existing, name), mirror] };
+  return kept.map((node, at) => (at === index ? merged : node));
+}
+
 /**
  * The complete activemq.xml for one instance. Every value is concrete (no `${...}`) and XML-escaped.
  * The result holds passwords: write it with mode 0600 and never log it.
@@ -316,7 +341,7 @@ export function renderActiveMqXml(spec: BrokerRunSpec, context: RenderContext): 
   const user = parseUserBroker(spec.configurationXml);
   const kept = user.children.filter((node) => USER_OWNED_CHILDREN.has(localName(tagName(node) ?? "")));
   const broker = element("broker", brokerAttributes(spec, context, user.attributes), [
-    ...kept,
+    ...withMirroredQueues(spec, kept),
     plugins(spec, context, user.children),
     persistenceAdapter(spec, context.layout),
     systemUsage(),

@@ -49,6 +49,12 @@ export interface BrokerRunSpec {
   ldap?: BrokerLdap;
   /** From `allocatePorts`, stored by the control plane so endpoints never change across restarts. */
   ports: InstancePorts[];
+  /**
+   * Cross-region data replication (local/mq/replication.ts): every message sent to a queue is also
+   * copied to the topic `<prefix><queue>` (ActiveMQ's mirrored queues), which the control plane's
+   * one-way bridge forwards to the replica.
+   */
+  mirrorQueuesPrefix?: string;
 }
 
 export interface InstanceStatus {

@@ -8,6 +8,13 @@ import { ENGINE_TYPE } from "./engine-types.js";
 import type { Fields } from "./fields.js";
 import { describeLdap, ldapServerMetadata, runtimeLdap } from "./ldap.js";
 import { page } from "./pagination.js";
+import {
+  displayedState,
+  linkReplica,
+  replicaRequest,
+  replicationDescription,
+  replicationRunSpec,
+} from "./replication.js";
 import type { OperationCall } from "./router.js";
 import {
   applyPendingChanges,
@@ -54,6 +61,7 @@ function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
       ? {}
       : { ldap: runtimeLdap(broker.ldapServerMetadata, context.sealingKey) }),
     ports: broker.ports,
+    ...replicationRunSpec(broker),
   };
 }
 
@@ -231,7 +239,7 @@ function describeBroker(broker: BrokerRecord) {
     brokerId: broker.id,
     brokerInstances: brokerInstances(broker),
     brokerName: broker.name,
-    brokerState: broker.state,
+    brokerState: displayedState(broker),
     configurations: broker.configuration,
     created: broker.created,
     deploymentMode: broker.deploymentMode,
@@ -252,6 +260,7 @@ function describeBroker(broker: BrokerRecord) {
       username: user.username,
       ...(user.pending === undefined ? {} : { pendingChange: user.pending.change }),
     })),
+    ...replicationDescription(broker),
   };
 }
 
@@ -336,13 +345,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
         );
       }
       const ldap = ldapFields === undefined ? undefined : ldapServerMetadata(ldapFields, context.sealingKey);
-      const replication = body.string("dataReplicationMode");
-      if (replication !== undefined && replication !== "NONE") {
-        throw badRequest(
-          `dataReplicationMode ${replication} is not supported by the local Amazon MQ; use NONE.`,
-          "dataReplicationMode",
-        );
-      }
+      const replica = replicaRequest(context, body, deploymentMode);
       const users = requestedUsers(body, authenticationStrategy);
       const encryption = body.object("encryptionOptions");
       const useAwsOwnedKey = encryption?.boolean("useAwsOwnedKey") ?? true;
@@ -419,6 +422,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
         ...(creatorRequestId === undefined ? {} : { creatorRequestId, requestDigest: digest }),
       };
       context.state.brokers[id] = broker;
+      if (replica !== undefined) linkReplica(context, broker, replica.primaryId);
       context.save();
       context.background(() => lifecycle.bringUp(id, "CREATION_FAILED"));
       return { brokerArn: broker.arn, brokerId: id };
@@ -441,7 +445,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
           brokerArn: broker.arn,
           brokerId: broker.id,
           brokerName: broker.name,
-          brokerState: broker.state,
+          brokerState: displayedState(broker),
           created: broker.created,
           deploymentMode: broker.deploymentMode,
           engineType: ENGINE_TYPE,

@@ -28,6 +28,7 @@ export const ROUTES: Route[] = [
   { method: "PUT", pattern: "/v1/brokers/{brokerId}", operation: "UpdateBroker", status: 200 },
   { method: "DELETE", pattern: "/v1/brokers/{brokerId}", operation: "DeleteBroker", status: 200 },
   { method: "POST", pattern: "/v1/brokers/{brokerId}/reboot", operation: "RebootBroker", status: 200 },
+  { method: "POST", pattern: "/v1/brokers/{brokerId}/promote", operation: "Promote", status: 200 },
   { method: "GET", pattern: "/v1/brokers/{brokerId}/users", operation: "ListUsers", status: 200 },
   {
     method: "POST",

@@ -7,6 +7,7 @@ import type { MqContext } from "./context.js";
 import { describeBrokerEngineTypes, describeBrokerInstanceOptions } from "./engine-types.js";
 import { Fields } from "./fields.js";
 import { loadSealingKey } from "./ldap.js";
+import { type ReplicationOptions, replicationService } from "./replication.js";
 import { matchRoute, type Operation, ROUTES } from "./router.js";
 import { emptyState, type MqState } from "./state.js";
 import { tagOperations } from "./tags.js";
@@ -27,7 +28,9 @@ export interface MqService extends LocalService {
  * brokers run by `runtime`. State (brokers, configurations and revisions, users with their
  * passwords, tags, ports) is kept in `<dataDir>/mq.json`, mode 0600.
  */
-export function createMqService(options: { dataDir: string; runtime: BrokerRuntime }): MqService {
+export function createMqService(
+  options: { dataDir: string; runtime: BrokerRuntime } & { replication?: ReplicationOptions },
+): MqService {
   const store = new JsonStore<MqState>(options.dataDir, "mq");
   const state = store.load(emptyState);
   const running = new Set<Promise<void>>();
@@ -53,11 +56,13 @@ export function createMqService(options: { dataDir: string; runtime: BrokerRunti
     },
   };
   const lifecycle = brokerLifecycle(context);
+  const replication = replicationService(context, options.replication);
   const operations: Record<string, Operation> = {
     ...brokerOperations(context, lifecycle),
     ...configurationOperations(context),
     ...userOperations(context),
     ...tagOperations(context),
+    ...replication.operations,
     DescribeBrokerEngineTypes: ({ request }) => describeBrokerEngineTypes(request),
     DescribeBrokerInstanceOptions: ({ request }) => describeBrokerInstanceOptions(request),
   };
@@ -65,7 +70,10 @@ export function createMqService(options: { dataDir: string; runtime: BrokerRunti
   return {
     signingName: "mq",
     protocol: "rest-json",
-    resume: () => lifecycle.resume(),
+    async resume() {
+      await lifecycle.resume();
+      replication.start();
+    },
     async settled() {
       while (running.size > 0) await Promise.allSettled([...running]);
     },
@@ -83,6 +91,7 @@ export function createMqService(options: { dataDir: string; runtime: BrokerRunti
     },
     async close() {
       closed = true;
+      await replication.stop();
       await options.runtime.stopAll();
     },
   };

@@ -73,6 +73,17 @@ export interface BrokerRecord {
   creatorRequestId?: string;
   /** A digest of the CreateBroker request, to tell a retry from a different request with the same token. */
   requestDigest?: string;
+  /** Cross-region data replication (CRDR), see replication.ts; absent for dataReplicationMode NONE. */
+  replication?: ReplicationRecord;
+}
+
+export type ReplicationRole = "PRIMARY" | "REPLICA";
+
+/** A broker's side of a CRDR pair; `pending` until a reboot applies it (the primary of a new replica). */
+export interface ReplicationRecord {
+  role: ReplicationRole;
+  counterpart: { brokerId: string; region: string };
+  pending?: boolean;
 }
 
 export interface RevisionRecord {
@@ -162,6 +173,7 @@ export function applyPendingChanges(broker: BrokerRecord): void {
     broker.pendingHostInstanceType = undefined;
   }
   broker.users = effectiveUsers(broker).map(({ username, settings }) => ({ username, active: settings }));
+  if (broker.replication?.pending === true) broker.replication = { ...broker.replication, pending: false };
 }
 
 /** Replaces every password of the broker's users in a message with asterisks. */
