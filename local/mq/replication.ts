@@ -44,9 +44,10 @@ export function replicaRequest(context: MqContext, body: Fields, deploymentMode:
     return undefined;
   }
   if (primaryArn === undefined) {
+    // Named for the mode: it is the CRDR request that is incomplete.
     throw badRequest(
       "dataReplicationPrimaryBrokerArn must be set when dataReplicationMode is CRDR.",
-      "dataReplicationPrimaryBrokerArn",
+      "dataReplicationMode",
     );
   }
   if (deploymentMode !== "ACTIVE_STANDBY_MULTI_AZ") {
