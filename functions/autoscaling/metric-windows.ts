@@ -8,10 +8,11 @@ export const WINDOW_SECONDS = 60;
 export const HISTORY_SECONDS = 3_600;
 
 /**
- * Counts are summed per minute. Gauges are read at the metrics' own period and each minute takes its
- * last sample: with one-minute data (Amazon MQ) that is the minute's only point; with the local cloud's
- * 10 s data an average over the minute would not be the queue's size at the minute's end, and the
- * policy checks that counts explain the change in size from one minute to the next.
+ * Every series is read at the metrics' own period (at most a minute) and folded into one-minute windows
+ * in code: counts summed, gauges taking the minute's last sample. With one-minute data (Amazon MQ) that
+ * is the minute's only point; with the local cloud's 10 s data the windows are the trailing minutes
+ * ending at the latest period published, so a decision sees data at most one period old, and a gauge is
+ * the queue's size at the window's end (the policy checks that counts explain the change in size).
  */
 const FIELDS = {
   enq: { metric: "EnqueueCount", stat: "Sum", field: "enqueueCount", gauge: false },
@@ -45,7 +46,7 @@ export function windowQueries(
               { Name: "Queue", Value: queue },
             ],
           },
-          Period: FIELDS[series].gauge ? Math.min(periodSeconds, WINDOW_SECONDS) : WINDOW_SECONDS,
+          Period: Math.min(periodSeconds, WINDOW_SECONDS),
           Stat: FIELDS[series].stat,
         },
       }),
@@ -53,10 +54,39 @@ export function windowQueries(
   );
 }
 
-/** The time range of the last hour of complete windows before `now` (epoch seconds). */
-export function historyRange(now: number): { start: number; end: number } {
-  const end = Math.floor(now / WINDOW_SECONDS) * WINDOW_SECONDS;
-  return { start: end - HISTORY_SECONDS, end };
+/**
+ * The time range to read for the last hour before `now` (epoch seconds): up to the last period that has
+ * ended, and a minute more than the hour, since the windows' end is known only from the data.
+ */
+export function historyRange(
+  now: number,
+  periodSeconds: number = WINDOW_SECONDS,
+): { start: number; end: number } {
+  const period = Math.min(periodSeconds, WINDOW_SECONDS);
+  const end = Math.floor(now / period) * period;
+  return { start: end - HISTORY_SECONDS - WINDOW_SECONDS, end };
+}
+
+/**
+ * Where the windows end: after the latest period any series has a point for (the collector may not
+ * have published the period that just ended), never after `range.end`; on a minute boundary when
+ * nothing was published.
+ */
+export function windowsEnd(
+  results: readonly MetricDataResult[],
+  range: { end: number },
+  periodSeconds: number = WINDOW_SECONDS,
+): number {
+  const period = Math.min(periodSeconds, WINDOW_SECONDS);
+  let latest: number | undefined;
+  for (const result of results) {
+    for (const timestamp of result.Timestamps ?? []) {
+      const at = Math.floor(timestamp.getTime() / 1000);
+      if (latest === undefined || at > latest) latest = at;
+    }
+  }
+  if (latest === undefined) return Math.floor(range.end / WINDOW_SECONDS) * WINDOW_SECONDS;
+  return Math.min(range.end, Math.floor(latest / period) * period + period);
 }
 
 /**
@@ -64,7 +94,10 @@ export function historyRange(now: number): { start: number; end: number } {
  * instances that have a point for that minute, absent when none has (after a failover only the new
  * active instance reports). Pure.
  */
-export function toWindows(results: readonly MetricDataResult[]): MetricWindow[] {
+export function toWindows(results: readonly MetricDataResult[], end?: number): MetricWindow[] {
+  // Windows are the minutes ending at `end` (minute-aligned without it); points from `end` on are left out.
+  const offset = end === undefined ? 0 : ((end % WINDOW_SECONDS) + WINDOW_SECONDS) % WINDOW_SECONDS;
+  const oldest = end === undefined ? Number.NEGATIVE_INFINITY : end - HISTORY_SECONDS;
   const byStart = new Map<number, MetricWindow>();
   for (const result of results) {
     const series = /^([a-z]+)\d+$/.exec(result.Id ?? "")?.[1] as Series | undefined;
@@ -78,7 +111,8 @@ export function toWindows(results: readonly MetricDataResult[]): MetricWindow[] 
       const value = values[index];
       if (value === undefined || !Number.isFinite(value)) return;
       const at = Math.floor(timestamp.getTime() / 1000);
-      const start = Math.floor(at / WINDOW_SECONDS) * WINDOW_SECONDS;
+      if (at < oldest || (end !== undefined && at >= end)) return;
+      const start = Math.floor((at - offset) / WINDOW_SECONDS) * WINDOW_SECONDS + offset;
       const seen = perMinute.get(start);
       if (seen === undefined) perMinute.set(start, { at, value });
       else if (!FIELDS[series].gauge) seen.value += value;

@@ -14,7 +14,7 @@ export const MIN_COVERAGE = 0.8;
 
 /** The windows a decision may use, indexed by minute, with the faulty ones marked. */
 export interface History {
-  /** Start (epoch seconds) of the last minute that has ended by the decision. */
+  /** Start (epoch seconds) of the last window (a minute) that has ended by the decision. */
   latestStart: number;
   byStart: ReadonlyMap<number, MetricWindow>;
   /** Windows of the lookback, oldest first. */
@@ -25,8 +25,22 @@ export interface History {
   spanMinutes: number;
 }
 
+/**
+ * The start of the newest window that has ended by `now`, if it ended within the last minute: windows
+ * are minutes, minute-aligned from Amazon MQ's one-minute data, or trailing minutes ending at the latest
+ * sub-minute period of the local cloud's data. Without one, the minute before the current one, whose
+ * data is then missing.
+ */
+function latestWindowStart(now: number, input: readonly MetricWindow[]): number {
+  let newest: number | undefined;
+  for (const window of input) {
+    if (window.start + 60 <= now && (newest === undefined || window.start > newest)) newest = window.start;
+  }
+  return newest !== undefined && newest + 60 > now - 60 ? newest : Math.floor(now / 60) * 60 - 60;
+}
+
 export function readHistory(now: number, input: readonly MetricWindow[]): History {
-  const latestStart = Math.floor(now / 60) * 60 - 60;
+  const latestStart = latestWindowStart(now, input);
   const byStart = new Map<number, MetricWindow>();
   for (const window of input) {
     if (window.start <= latestStart && window.start > latestStart - 60 * LOOKBACK_MINUTES) {

@@ -8,7 +8,7 @@ import { callAws } from "../lib/aws-errors.js";
 import { cloudwatch } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { historyRange, toWindows, windowQueries } from "./metric-windows.js";
+import { historyRange, toWindows, windowQueries, windowsEnd } from "./metric-windows.js";
 import { ALARM_KINDS } from "./registration.js";
 
 const inputSchema = z.object({
@@ -21,7 +21,8 @@ const inputSchema = z.object({
 });
 
 /**
- * The last hour of one-minute windows for the queue (GetMetricData, both instances of a pair summed)
+ * The last hour of one-minute windows for the queue, ending at the latest period published
+ * (GetMetricData, both instances of a pair summed)
  * and the state of its three alarms (DescribeAlarms), read at one moment: `now`, in epoch seconds.
  */
 export const readQueueMetrics = async ({
@@ -31,7 +32,7 @@ export const readQueueMetrics = async ({
   alarms,
 }: z.infer<typeof inputSchema>) => {
   const now = Math.floor(Date.now() / 1000);
-  const range = historyRange(now);
+  const range = historyRange(now, periodSeconds);
   const results: MetricDataResult[] = [];
   let nextToken: string | undefined;
   do {
@@ -60,7 +61,8 @@ export const readQueueMetrics = async ({
   const alarmStates = Object.fromEntries(
     ALARM_KINDS.map((kind) => [kind, stateByName.get(alarms[kind]) ?? "MISSING"]),
   );
-  return { now, windows: toWindows(results), alarmStates };
+  const end = windowsEnd(results, range, periodSeconds);
+  return { now, windows: toWindows(results, end), alarmStates };
 };
 
 export const handler = workflowStep(inputSchema, readQueueMetrics);

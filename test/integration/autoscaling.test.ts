@@ -169,7 +169,7 @@ describe("consumer autoscaling on a real broker", () => {
   });
 
   it(
-    "scales out when consumers fall behind, applies one decision per queue, and drains the backlog without reversal",
+    "scales out when consumers fall behind, applies one decision per queue, drains the backlog and scales in to zero without reversal",
     async () => {
       const settingsFile = path.join(dataDir, "settings.json");
       writeFileSync(
@@ -214,9 +214,9 @@ describe("consumer autoscaling on a real broker", () => {
         async () => ((await desired()).desired > 0 ? Date.now() : undefined),
         120_000,
       );
-      // Backlog onset to a raised desired count: the policy decides on complete one-minute windows, so
-      // at most the rest of the minute the load starts in, one more period, the alarm and the workflow.
-      expect(scaledOut - loadStarted).toBeLessThan(90_000);
+      // Backlog onset to a raised desired count: the windows end at the latest 10 s period published, so
+      // one period, the alarm's evaluation and the workflow (the bench measures it; this is a loose bound).
+      expect(scaledOut - loadStarted).toBeLessThan(60_000);
       // The scale-out and from-zero alarms fire together here; one decision per queue applies.
       await sleep(2 * PERIOD_SECONDS * 1000);
       const fromZero = (await status()).decisions.filter(
@@ -233,27 +233,37 @@ describe("consumer autoscaling on a real broker", () => {
 
       // The load has stopped: the consumers drain the backlog.
       await until("the backlog drained", async () => ((await queueSize()) === 0 ? true : undefined), 180_000);
-      // No reversal: with no traffic, the fleet never grows again (twelve periods here). The policy scales
-      // in only with half an hour of arrival history, and to zero with an hour: see the README.
+      // The load has stopped and the queue is empty: the fleet scales in, to zero (scale to zero is on,
+      // quiet period 60 s), and its consumer processes stop.
       const drainedAt = Date.now();
-      await sleep(12 * PERIOD_SECONDS * 1000);
+      await until(
+        "the fleet at zero",
+        async () => {
+          const fleet = await desired();
+          return fleet.desired === 0 && fleet.running === 0 && consumerPids().length === 0 ? true : undefined;
+        },
+        420_000,
+      );
+      const zeroAt = Date.now();
+      // Nothing wakes it again with no traffic: six more periods, watched by the sampler.
+      await sleep(6 * PERIOD_SECONDS * 1000);
+      expect(desiredHistory.filter((sample) => sample.at > zeroAt && sample.desired > 0)).toEqual([]);
       const counts = desiredHistory.map((sample) => sample.desired);
       const peak = counts.indexOf(Math.max(...counts));
       // Up to the peak the count only grows, after it only shrinks: no scale-out after a scale-in.
       expect(counts.slice(0, peak + 1)).toEqual([...counts.slice(0, peak + 1)].sort((a, b) => a - b));
       expect(counts.slice(peak)).toEqual([...counts.slice(peak)].sort((a, b) => b - a));
-      expect(
-        desiredHistory.filter((sample) => sample.at > drainedAt).map((sample) => sample.desired),
-      ).toEqual(
-        [...desiredHistory.filter((sample) => sample.at > drainedAt).map((sample) => sample.desired)].sort(
-          (a, b) => b - a,
-        ),
+      expect(counts.at(-1)).toBe(0);
+      console.log(
+        `autoscaling: drained → zero in ${Math.round((zeroAt - drainedAt) / 1000)} s; desired counts ${counts.join(" → ")}`,
       );
 
       // Every decision is recorded with its reason, holds included.
       const { decisions, alarms } = await status();
       expect(decisions.length).toBeGreaterThan(0);
       for (const decision of decisions) expect(decision.reason.length).toBeGreaterThan(10);
+      const toZero = decisions.filter((decision) => decision.action === "scale-in" && decision.desired === 0);
+      expect(toZero, JSON.stringify(decisions)).toHaveLength(1);
       expect(alarms.map((alarm) => alarm.kind).sort()).toEqual(["from-zero", "scale-in", "scale-out"]);
     },
     TIMEOUT_MS,

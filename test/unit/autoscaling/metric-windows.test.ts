@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { historyRange, toWindows, windowQueries } from "../../../functions/autoscaling/metric-windows.js";
+import {
+  historyRange,
+  toWindows,
+  windowQueries,
+  windowsEnd,
+} from "../../../functions/autoscaling/metric-windows.js";
 
 const at = (seconds: number) => new Date(seconds * 1000);
 
@@ -25,8 +30,10 @@ describe("windowQueries", () => {
 });
 
 describe("historyRange", () => {
-  it("covers the last hour of complete minutes", () => {
-    expect(historyRange(7_265)).toEqual({ start: 3_660, end: 7_260 });
+  it("reads up to the last period that has ended, an hour and a minute back", () => {
+    expect(historyRange(7_265)).toEqual({ start: 3_600, end: 7_260 });
+    expect(historyRange(7_265, 10)).toEqual({ start: 3_600, end: 7_260 });
+    expect(historyRange(7_275, 10)).toEqual({ start: 3_610, end: 7_270 });
   });
 });
 
@@ -46,10 +53,9 @@ describe("toWindows", () => {
     ]);
   });
 
-  it("reads gauges at the metrics' period and takes each minute's last sample, counts summed", () => {
+  it("reads at the metrics' period and takes each minute's last gauge sample, counts summed", () => {
     const queries = windowQueries(["b-1"], "orders", 10);
-    expect(queries.find((query) => query.Id === "size1")?.MetricStat?.Period).toBe(10);
-    expect(queries.find((query) => query.Id === "enq1")?.MetricStat?.Period).toBe(60);
+    expect(queries.every((query) => query.MetricStat?.Period === 10)).toBe(true);
     const windows = toWindows([
       { Id: "enq1", Timestamps: [at(60)], Values: [30] },
       { Id: "size1", Timestamps: [at(110), at(60), at(100)], Values: [7, 40, 12] },
@@ -60,5 +66,38 @@ describe("toWindows", () => {
 
   it("ignores results it did not ask for", () => {
     expect(toWindows([{ Id: "other", Timestamps: [at(60)], Values: [1] }])).toEqual([]);
+  });
+});
+
+describe("windows ending at the latest period published (10 s data)", () => {
+  const tenSecond = [
+    {
+      Id: "enq1",
+      Timestamps: [at(60), at(70), at(80), at(90), at(100), at(110), at(120), at(130)],
+      Values: [1, 1, 1, 1, 1, 1, 5, 7],
+    },
+    { Id: "size1", Timestamps: [at(60), at(120), at(130)], Values: [2, 4, 9] },
+  ];
+
+  it("ends after the newest point, never after the range, on a minute without data", () => {
+    expect(windowsEnd(tenSecond, { end: 150 }, 10)).toBe(140);
+    expect(windowsEnd(tenSecond, { end: 130 }, 10)).toBe(130);
+    expect(windowsEnd([], { end: 150 }, 10)).toBe(120);
+    expect(windowsEnd([{ Id: "enq1", Timestamps: [at(60)], Values: [1] }], { end: 180 })).toBe(120);
+  });
+
+  it("are the trailing minutes ending there: counts summed, the gauge at the end", () => {
+    expect(toWindows(tenSecond, 140)).toEqual([
+      { start: 20, enqueueCount: 2, queueSize: 2 },
+      { start: 80, enqueueCount: 16, queueSize: 9 },
+    ]);
+  });
+
+  it("leave out points from the end on and before the hour", () => {
+    expect(toWindows(tenSecond, 130)).toEqual([
+      { start: 10, enqueueCount: 1, queueSize: 2 },
+      { start: 70, enqueueCount: 10, queueSize: 4 },
+    ]);
+    expect(toWindows(tenSecond, 3_680)).toEqual([{ start: 80, enqueueCount: 16, queueSize: 9 }]);
   });
 });
