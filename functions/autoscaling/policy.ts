@@ -1,3 +1,4 @@
+import { deferScaleOut } from "./flap-guard.js";
 import { type CompleteWindow, isComplete } from "./metrics.js";
 import { estimate } from "./policy-estimates.js";
 import { readHistory } from "./policy-history.js";
@@ -60,6 +61,25 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
     const activation = settings.scaleToZero.activationQueueSize;
     if (latest.queueSize >= activation) {
       const estimates = isComplete(latest) ? estimate(input, latest, history) : undefined;
+      const deferral = estimates
+        ? deferScaleOut(
+            now,
+            input.lastScaleInAt,
+            0,
+            estimates.waiting,
+            estimates.arrivalsPerMinute,
+            estimates.servicePerConsumerMinute,
+            settings,
+          )
+        : undefined;
+      if (deferral && settings.scaleToZero.enabled) {
+        return hold(
+          input,
+          "ok",
+          `${latest.queueSize} message(s) waiting with no consumers, but a scale-out before ${clock(deferral.until)} would reverse the scale-in to zero within ten minutes, and waiting keeps them within ${Math.round(deferral.worstWaitSeconds)} s`,
+          estimates,
+        );
+      }
       const wanted = Math.max(1, settings.minConsumers, estimates?.targetConsumers ?? 1);
       const desired = Math.min(wanted, settings.maxStep, settings.maxConsumers);
       const why = `${latest.queueSize} message(s) waiting with no consumers (activation at ${activation})`;
@@ -111,6 +131,20 @@ function decideOnMetrics(
   }
 
   if (estimates.requiredConsumers > base) {
+    const deferral = deferScaleOut(
+      now,
+      input.lastScaleInAt,
+      base,
+      estimates.waiting,
+      Math.max(estimates.arrivalsPerMinute, estimates.sustainedArrivalsPerMinute),
+      estimates.servicePerConsumerMinute,
+      settings,
+    );
+    if (deferral) {
+      return holdWith(
+        `${estimates.requiredConsumers} needed, but a scale-out before ${clock(deferral.until)} would reverse the last scale-in within ten minutes, and waiting keeps messages within ${Math.round(deferral.worstWaitSeconds)} s; ${summary}`,
+      );
+    }
     const scaleOutWaitsUntil = (input.lastScaleOutAt ?? -Infinity) + settings.scaleOutCooldownSeconds;
     if (now < scaleOutWaitsUntil) {
       return holdWith(
