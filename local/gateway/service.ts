@@ -42,7 +42,15 @@ export function createGatewayService(options: {
     signingName: "execute-api",
     protocol: "rest-json",
     async handle(request) {
-      const match = matchRoute(routeKeys, request.method, request.path);
+      let match: ReturnType<typeof matchRoute>;
+      try {
+        match = matchRoute(routeKeys, request.method, request.path);
+      } catch (error) {
+        // A path label that is not valid percent-encoding (`%uD800`, `%E0%A4%A`) is the caller's mistake.
+        if (error instanceof URIError)
+          return message(400, "Bad Request: the path is not valid percent-encoding");
+        throw error;
+      }
       const route = options.routes.find((candidate) => candidate.route === match?.routeKey);
       if (match === undefined || route === undefined) return message(404, "Not Found");
       const functionName = `mqops-local-api-${route.handler.split("/").pop()?.split(".")[0] ?? "handler"}`;

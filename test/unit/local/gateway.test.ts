@@ -87,6 +87,13 @@ describe("the local HTTP API", () => {
     expect(await failed.json()).toEqual({ message: "Internal Server Error" });
   });
 
+  it("answers 400, not 500, for a path label that is not valid percent-encoding", async () => {
+    const response = await call("GET", "/brokers/%uD800");
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: expect.stringContaining("percent-encoding") });
+  });
+
   it("refuses unsigned and badly signed requests with 403", async () => {
     expect((await fetch(`${endpoint.url}/brokers/b-1`)).status).toBe(403);
     const bad = await call("GET", "/brokers/b-1", undefined, "wrong-secret");
