@@ -9,6 +9,22 @@ import { CliError } from "./api.js";
 export const ldapDataDir = () => path.join(resolveDataDir(process.env, process.cwd()), "ldap");
 
 /**
+ * With MQOPS_LDAP=1, `mqops up` runs the directory too (on `<data>/ldap`, MQOPS_LDAP_PORT or 3389) and
+ * stops it with the cloud. Says where it is, and how to create a broker against it.
+ */
+export async function startDirectoryIfAsked(log: (line: string) => void): Promise<LdapDirectory | undefined> {
+  if (process.env.MQOPS_LDAP !== "1") return undefined;
+  const port = Number(process.env.MQOPS_LDAP_PORT ?? DEFAULT_LDAP_PORT);
+  const directory = await LdapDirectory.start({ dataDir: ldapDataDir(), port }).catch((error: unknown) => {
+    throw new CliError(`mqops up: the LDAP directory (MQOPS_LDAP=1): ${(error as Error).message}`);
+  });
+  log(
+    `LDAP directory on ${directory.url} (users and passwords: ${directory.dataDir}/directory.json); create a broker with: npx mqops brokers create --name ldap-demo --ldap local`,
+  );
+  return directory;
+}
+
+/**
  * `mqops ldap up`: a real directory (OpenLDAP's slapd) on 127.0.0.1 for LDAP brokers, seeded once with
  * users, groups and ActiveMQ destination entries; in the foreground until Ctrl-C, which stops it.
  */

@@ -2,17 +2,21 @@ import { startLocalCloud } from "../local/cloud.js";
 import { resolveConfig } from "../local/config.js";
 import { LOCAL_ACTIVEMQ_VERSION } from "../local/mq/engine-types.js";
 import { CliError } from "./api.js";
+import { startDirectoryIfAsked } from "./ldap.js";
 
 /** `mqops up`: starts the local cloud in the foreground until Ctrl-C, which stops everything it started. */
 export async function upCommand(): Promise<void> {
   const config = resolveConfig();
   const log = (line: string) => console.error(`[mqops] ${line}`);
   log(`starting the local cloud (data in ${config.dataDir})...`);
+  // MQOPS_LDAP=1: the seeded directory for LDAP brokers runs with the cloud and stops with it.
+  const directory = await startDirectoryIfAsked(log);
   const cloud = await startLocalCloud(config, {
     log,
     onPublish: (message) =>
       log(`SNS ${message.topicArn.split(":").pop()}: ${message.subject ?? message.message}`),
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await directory?.stop();
     throw new CliError(`mqops up: ${(error as Error).message}`);
   });
   const { accessKeyId, secretAccessKey } = config.credentials;
@@ -45,6 +49,7 @@ export async function upCommand(): Promise<void> {
       log(`${signal}: stopping brokers and the endpoint...`);
       cloud
         .stop()
+        .then(() => directory?.stop())
         .catch((error: unknown) => log(`error while stopping: ${(error as Error).message}`))
         .finally(() => {
           log("stopped.");

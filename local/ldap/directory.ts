@@ -137,7 +137,7 @@ export function directoryMetadata(port: number, record: DirectoryRecord): Direct
 }
 
 /** The directory `mqops ldap up` runs on `dataDir`, if it runs: its port and seeded passwords. */
-export function readRunningDirectory(dataDir: string): { port: number; record: DirectoryRecord } | undefined {
+export function readRunningDirectory(dataDir: string): DirectoryAdmin | undefined {
   try {
     const running = JSON.parse(readFileSync(path.join(dataDir, RUNNING_FILE), "utf8")) as {
       pid: number;
@@ -145,23 +145,77 @@ export function readRunningDirectory(dataDir: string): { port: number; record: D
     };
     process.kill(running.pid, 0);
     const record = loadRecord(path.join(dataDir, "directory.json"));
-    return record === undefined ? undefined : { port: running.port, record };
+    return record === undefined ? undefined : new DirectoryAdmin(dataDir, running.port, record);
   } catch {
     return undefined;
   }
 }
 
-export class LdapDirectory {
-  private constructor(
+/** Administers a running directory: its address, seeded passwords, and changes as its root. */
+export class DirectoryAdmin {
+  constructor(
     readonly dataDir: string,
     readonly port: number,
     readonly record: DirectoryRecord,
-    private readonly child: ChildProcess,
   ) {}
 
   /** `ldap://127.0.0.1:<port>` */
   get url(): string {
     return `ldap://127.0.0.1:${this.port}`;
+  }
+
+  /** The `ldapServerMetadata` of a broker that authenticates against this directory. */
+  metadata(): DirectoryMetadata {
+    return directoryMetadata(this.port, this.record);
+  }
+
+  /** Runs ldapmodify as the directory's root with `ldif` (changetype records) on its input. */
+  modify(ldif: string): Promise<void> {
+    const passwordFile = path.join(this.dataDir, "root.pw");
+    writeFileSync(passwordFile, this.record.rootPassword, { mode: 0o600 });
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        "ldapmodify",
+        ["-x", "-H", this.url, "-D", ROOT_DN, "-y", passwordFile],
+        (error, _stdout, stderr) => {
+          rmSync(passwordFile, { force: true });
+          if (error === null) resolve();
+          else reject(new Error(`ldapmodify failed: ${stderr.trim() || error.message}`));
+        },
+      );
+      child.stdin?.end(ldif);
+    });
+  }
+
+  /** Adds a user (inetOrgPerson) to the directory and to `groups`. */
+  async addUser(uid: string, password: string, groups: string[]): Promise<void> {
+    await this.modify(`${userEntry(uid, password)}\n`.replace(/^(dn: .*)$/m, "$1\nchangetype: add"));
+    for (const group of groups) {
+      await this.modify(
+        `dn: cn=${group},${GROUP_BASE}\nchangetype: modify\nadd: member\nmember: ${userDn(uid)}\n`,
+      );
+    }
+  }
+
+  /** Removes a user from the directory (and from `groups`, which must not be left empty). */
+  async removeUser(uid: string, groups: string[]): Promise<void> {
+    for (const group of groups) {
+      await this.modify(
+        `dn: cn=${group},${GROUP_BASE}\nchangetype: modify\ndelete: member\nmember: ${userDn(uid)}\n`,
+      );
+    }
+    await this.modify(`dn: ${userDn(uid)}\nchangetype: delete\n`);
+  }
+}
+
+export class LdapDirectory extends DirectoryAdmin {
+  private constructor(
+    dataDir: string,
+    port: number,
+    record: DirectoryRecord,
+    private readonly child: ChildProcess,
+  ) {
+    super(dataDir, port, record);
   }
 
   get pid(): number | undefined {
@@ -233,49 +287,6 @@ export class LdapDirectory {
     }
     writeFileSync(runningFile, `${JSON.stringify({ pid: child.pid, port })}\n`);
     return directory;
-  }
-
-  /** The `ldapServerMetadata` of a broker that authenticates against this directory. */
-  metadata(): DirectoryMetadata {
-    return directoryMetadata(this.port, this.record);
-  }
-
-  /** Runs ldapmodify as the directory's root with `ldif` (changetype records) on its input. */
-  modify(ldif: string): Promise<void> {
-    const passwordFile = path.join(this.dataDir, "root.pw");
-    writeFileSync(passwordFile, this.record.rootPassword, { mode: 0o600 });
-    return new Promise((resolve, reject) => {
-      const child = execFile(
-        "ldapmodify",
-        ["-x", "-H", this.url, "-D", ROOT_DN, "-y", passwordFile],
-        (error, _stdout, stderr) => {
-          rmSync(passwordFile, { force: true });
-          if (error === null) resolve();
-          else reject(new Error(`ldapmodify failed: ${stderr.trim() || error.message}`));
-        },
-      );
-      child.stdin?.end(ldif);
-    });
-  }
-
-  /** Adds a user (inetOrgPerson) to the directory and to `groups`. */
-  async addUser(uid: string, password: string, groups: string[]): Promise<void> {
-    await this.modify(`${userEntry(uid, password)}\n`.replace(/^(dn: .*)$/m, "$1\nchangetype: add"));
-    for (const group of groups) {
-      await this.modify(
-        `dn: cn=${group},${GROUP_BASE}\nchangetype: modify\nadd: member\nmember: ${userDn(uid)}\n`,
-      );
-    }
-  }
-
-  /** Removes a user from the directory (and from `groups`, which must not be left empty). */
-  async removeUser(uid: string, groups: string[]): Promise<void> {
-    for (const group of groups) {
-      await this.modify(
-        `dn: cn=${group},${GROUP_BASE}\nchangetype: modify\ndelete: member\nmember: ${userDn(uid)}\n`,
-      );
-    }
-    await this.modify(`dn: ${userDn(uid)}\nchangetype: delete\n`);
   }
 
   /** SIGTERM (slapd closes its database), SIGKILL after a grace period. Resolves once it has exited. */

@@ -3,21 +3,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LdapDirectory } from "../../local/ldap/directory.js";
+import { type DirectoryAdmin, readRunningDirectory } from "../../local/ldap/directory.js";
 import { authorizationConfiguration, GROUP_BASE, QUEUE_SEARCH_BASE } from "../../local/ldap/seed.js";
 import { LocalCloudProcess } from "./support/local-cloud-process.js";
 import { StompSession } from "./support/stomp-client.js";
-import { until } from "./support/wait.js";
+import { pidsMatching, until } from "./support/wait.js";
 
-// An LDAP broker end to end, with real parts: OpenLDAP's slapd seeded by local/ldap, the local cloud as
-// a user runs it (`mqops up`), a broker created with `mqops brokers create --ldap local`, and a real
+// An LDAP broker end to end, with real parts: the local cloud as a user runs it (`MQOPS_LDAP=1 mqops up`,
+// which also runs OpenLDAP's slapd seeded by local/ldap and stops it with the cloud), a broker created with `mqops brokers create --ldap local`, and a real
 // ActiveMQ JVM authenticating through JAAS's LDAPLoginModule and authorizing from a
 // cachedLDAPAuthorizationMap that re-reads the directory every second.
 const TIMEOUT_MS = 120_000;
 const REFRESH_MS = 1_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-ldap-"));
-const cloud = new LocalCloudProcess(dataDir);
-let directory: LdapDirectory;
+const cloud = new LocalCloudProcess(dataDir, { MQOPS_LDAP: "1", MQOPS_LDAP_PORT: "0" });
+const slapdPids = () => pidsMatching(`${path.join(dataDir, "ldap")}/slapd.conf`);
+let directory: DirectoryAdmin;
 let brokerId = "";
 let stompPort = 0;
 
@@ -51,17 +52,16 @@ function filesHolding(root: string, text: string): { file: string; mode: number 
 }
 
 beforeAll(async () => {
-  // The directory lives beside the cloud's data, where `mqops ldap up` keeps it (`--ldap local` reads it).
-  [directory] = await Promise.all([
-    LdapDirectory.start({ dataDir: path.join(dataDir, "ldap"), port: 0 }),
-    cloud.start(),
-  ]);
+  await cloud.start();
+  const running = readRunningDirectory(path.join(dataDir, "ldap"));
+  if (running === undefined) throw new Error(`MQOPS_LDAP=1 mqops up started no directory:\n${cloud.output}`);
+  directory = running;
 }, TIMEOUT_MS);
 
 afterAll(async () => {
   await cloud.stop();
   cloud.killLeftovers();
-  await directory?.stop();
+  for (const pid of slapdPids()) process.kill(pid, "SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
 }, TIMEOUT_MS);
 
@@ -193,4 +193,14 @@ describe("an LDAP broker against a real directory", () => {
       "ldapServerMetadata.userSearchMatching",
     ]);
   });
+
+  it(
+    "leaves no slapd running once the cloud is stopped",
+    async () => {
+      expect(slapdPids()).toHaveLength(1);
+      await cloud.stop();
+      expect(slapdPids()).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
 });
