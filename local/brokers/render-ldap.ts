@@ -43,7 +43,11 @@ export function ldapConnectionUrl(hosts: readonly string[]): string {
     .join(" ");
 }
 
-/** A value in a JAAS configuration file: a double-quoted string, as its tokenizer reads it back. */
+/**
+ * A value in a JAAS configuration file: a double-quoted string, as its tokenizer reads it back. The
+ * JDK expands `${name}` in these values and offers no escape for it: a password holding `${` fails
+ * to log in locally (the login fails; nothing is exposed).
+ */
 function jaasValue(value: string): string {
   const escaped = value
     .replaceAll("\\", "\\\\")

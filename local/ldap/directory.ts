@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { acceptsConnections, freeLoopbackPort } from "../brokers/ports.js";
+import { acceptsConnections, freeLoopbackPort, isPortFree } from "../brokers/ports.js";
 import {
   GROUP_BASE,
   ROOT_DN,
@@ -263,6 +263,12 @@ export class LdapDirectory extends DirectoryAdmin {
       writeFileSync(configFile, slapdConfig(dir, record.rootPassword), { mode: 0o600 });
     }
     const port = options.port === 0 ? await freeLoopbackPort() : options.port;
+    // Checked first: another process answering on the port would look like this slapd being ready.
+    if (!(await isPortFree(port))) {
+      throw new Error(
+        `port ${port} on 127.0.0.1 is already in use (another directory, or MQOPS_LDAP_PORT / --port)`,
+      );
+    }
     const log: string[] = [];
     // -d 0: stay in the foreground (a child of this process), logging nothing but errors.
     const child = spawn(SLAPD, ["-f", configFile, "-h", `ldap://127.0.0.1:${port}/`, "-d", "0"], {
