@@ -364,6 +364,28 @@ console.log(
   `  ${verdict(beatShare >= 0.9)} at or below keda(q/${keda.target}) (training target) on at least 90% of traces at equal or better p95: ` +
     `${(100 * beatShare).toFixed(1)}% (p95 within the target counts as equal; strictly no worse p95: ${((100 * kedaTrainStrict.length) / Math.max(1, judged.length)).toFixed(1)}%)`,
 );
+const aboveKeda = judged.filter((r) => !kedaTrain.includes(r));
+if (aboveKeda.length > 0) {
+  // KEDA goes to zero five minutes after the queue empties and back at the next message: on light traffic
+  // it pays less than any policy that never flaps can, by flapping.
+  const byFlapping = aboveKeda.filter(
+    (r) => run(r, "keda(training)").consumerMinutes < r.size.flapFree && run(r, "keda(training)").flaps > 0,
+  );
+  const rest = aboveKeda.filter((r) => !byFlapping.includes(r));
+  const kedaFlaps = byFlapping.reduce((sum, r) => sum + run(r, "keda(training)").flaps, 0);
+  console.log(
+    `          ${aboveKeda.length} trace(s) above it: ${byFlapping.length} where keda(q/${keda.target}) pays less than the ` +
+      `flap-free floor by flapping (${kedaFlaps} flaps on them)${byFlapping.length ? ` (${byFamily(byFlapping)})` : ""}; ` +
+      `${rest.length} other(s)${rest.length ? ` (${byFamily(rest)})` : ""}, mqops at ` +
+      `${(
+        rest.reduce((sum, r) => sum + run(r, "mqops").consumerMinutes, 0) /
+          Math.max(
+            1,
+            rest.reduce((sum, r) => sum + run(r, "keda(training)").consumerMinutes, 0),
+          )
+      ).toFixed(2)}x keda's consumer-minutes on them.`,
+  );
+}
 const hindsightRatio = mqTotal / Math.max(1, hindsightTotal);
 console.log(
   `  ${verdict(hindsightRatio <= 1)} at most 1.0x keda(hindsight) in total: ${hindsightRatio.toFixed(2)}x (${Math.round(mqTotal)} vs ${Math.round(hindsightTotal)})`,
