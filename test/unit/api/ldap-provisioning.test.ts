@@ -3,7 +3,6 @@ import {
   CreateConfigurationCommand,
   ListConfigurationsCommand,
   MqClient,
-  UpdateConfigurationCommand,
 } from "@aws-sdk/client-mq";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
@@ -53,7 +52,6 @@ describe("provisioning an LDAP broker", () => {
   it("creates an LDAP configuration", async () => {
     mq.on(ListConfigurationsCommand).resolves({ Configurations: [] });
     mq.on(CreateConfigurationCommand).resolves({ Id: CONFIGURATION_ID, Arn: CONFIGURATION_ARN });
-    mq.on(UpdateConfigurationCommand).resolves({ LatestRevision: { Revision: 2 } });
 
     await createConfiguration({ request: spec, clientToken: TOKEN });
 
