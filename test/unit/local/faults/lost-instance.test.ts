@@ -9,34 +9,38 @@ import {
   RebootBrokerCommand,
 } from "@aws-sdk/client-mq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { InstanceStatus } from "../../../../local/brokers/types.js";
+import type { BrokerRuntime, InstanceStatus } from "../../../../local/brokers/types.js";
 import { createMqService, type MqService } from "../../../../local/mq/service.js";
 import { startLocalEndpoint } from "../../../support/local-endpoint.js";
 import { FakeRuntime } from "../mq/fake-runtime.js";
 import { brokerRequest } from "../mq/harness.js";
 
-/** A runtime whose supervisor has given up on instance 2 of every broker it runs, until the next start. */
-class GivenUpRuntime extends FakeRuntime {
-  readonly lost = new Set<string>();
-  override status(brokerId: string): InstanceStatus[] {
+/** A runtime whose supervisor has given up on instance 2 of the brokers in `lost`, until they are stopped. */
+const fake = new FakeRuntime();
+const lost = new Set<string>();
+const runtime: BrokerRuntime = {
+  allocatePorts: (mode) => fake.allocatePorts(mode),
+  start: (spec) => fake.start(spec),
+  stop: async (brokerId) => {
+    lost.delete(brokerId);
+    await fake.stop(brokerId);
+  },
+  destroy: (brokerId) => fake.destroy(brokerId),
+  stopAll: () => fake.stopAll(),
+  status(brokerId): InstanceStatus[] {
     const ports = { openwire: 1, stomp: 2 };
-    if (!this.isRunning(brokerId)) return [];
+    if (!fake.isRunning(brokerId)) return [];
     return [
       { ports, active: true, pid: 100 },
-      { ports, active: false, ...(this.lost.has(brokerId) ? { gaveUp: true } : { pid: 101 }) },
+      lost.has(brokerId) ? { ports, active: false, gaveUp: true } : { ports, active: false, pid: 101 },
     ];
-  }
-  override async stop(brokerId: string) {
-    this.lost.delete(brokerId);
-    await super.stop(brokerId);
-  }
-}
+  },
+};
 
 let dataDir: string;
 let service: MqService;
 let endpoint: Awaited<ReturnType<typeof startLocalEndpoint>>;
 let client: MqClient;
-const runtime = new GivenUpRuntime();
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "mqops-lost-"));
@@ -62,7 +66,7 @@ describe("a broker with an instance the runtime gave up restarting", () => {
     await service.settled();
     expect((await client.send(new DescribeBrokerCommand({ BrokerId }))).BrokerState).toBe("RUNNING");
 
-    runtime.lost.add(BrokerId);
+    lost.add(BrokerId);
     const degraded = await client.send(new DescribeBrokerCommand({ BrokerId }));
     const listed = await client.send(new ListBrokersCommand({}));
 
