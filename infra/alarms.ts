@@ -1,4 +1,4 @@
-import type { Trigger } from "../workflows/triggers.js";
+import { alarmEventPattern, type Trigger } from "../workflows/triggers.js";
 import { pascalCase, physicalName } from "./stage.js";
 
 type AlarmTrigger = Extract<Trigger, { kind: "alarm" }>;
@@ -17,11 +17,7 @@ export function deployAlarmRule(
   const rule = new aws.cloudwatch.EventRule(id, {
     name: physicalName(trigger.name),
     description: trigger.description,
-    eventPattern: JSON.stringify({
-      source: ["aws.cloudwatch"],
-      "detail-type": ["CloudWatch Alarm State Change"],
-      detail: { alarmName: [{ prefix: physicalName(trigger.name) }], state: { value: ["ALARM"] } },
-    }),
+    eventPattern: JSON.stringify(alarmEventPattern(physicalName(trigger.name))),
   });
   const role = new aws.iam.Role(`${id}Role`, {
     assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "events.amazonaws.com" }),

@@ -1,4 +1,4 @@
-import type { Trigger } from "../workflows/triggers.js";
+import { SCHEDULE_RUN, type Trigger } from "../workflows/triggers.js";
 import { pascalCase, physicalName } from "./stage.js";
 
 type ScheduleTrigger = Extract<Trigger, { kind: "schedule" }>;
@@ -26,13 +26,13 @@ export function deploySchedule(
   return new aws.scheduler.Schedule(id, {
     name: physicalName(trigger.name),
     scheduleExpression: trigger.expression,
-    scheduleExpressionTimezone: "UTC",
-    flexibleTimeWindow: { mode: "OFF" },
+    scheduleExpressionTimezone: SCHEDULE_RUN.timezone,
+    flexibleTimeWindow: { mode: SCHEDULE_RUN.flexibleTimeWindow },
     target: {
       arn: machine.arn,
       roleArn: role.arn,
       input: JSON.stringify(trigger.input),
-      retryPolicy: { maximumRetryAttempts: 3 },
+      retryPolicy: { maximumRetryAttempts: SCHEDULE_RUN.maximumRetryAttempts },
     },
   });
 }

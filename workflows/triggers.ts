@@ -7,6 +7,21 @@ export type Trigger =
   | { workflow: string; kind: "schedule"; name: string; expression: string; input: Record<string, unknown> }
   | { workflow: string; kind: "alarm"; name: string; description: string };
 
+/**
+ * The EventBridge pattern of an alarm trigger, deployed by infra/ and created locally alike: a state
+ * change into ALARM of any alarm named with the trigger's prefix (`mqops-<stage>-<name>`).
+ */
+export function alarmEventPattern(prefix: string) {
+  return {
+    source: ["aws.cloudwatch"],
+    "detail-type": ["CloudWatch Alarm State Change"],
+    detail: { alarmName: [{ prefix }], state: { value: ["ALARM"] } },
+  };
+}
+
+/** How every schedule trigger runs, on AWS and locally alike: in UTC, on time, retried three times. */
+export const SCHEDULE_RUN = { timezone: "UTC", flexibleTimeWindow: "OFF", maximumRetryAttempts: 3 } as const;
+
 /** The alarm trigger of consumer autoscaling: every queue's alarms are named `mqops-<stage>-autoscaling-…`. */
 export const AUTOSCALING_TRIGGER = {
   workflow: "autoscaling",

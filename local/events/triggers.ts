@@ -12,7 +12,7 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import type { Trigger } from "../../workflows/triggers.js";
+import { alarmEventPattern, SCHEDULE_RUN, type Trigger } from "../../workflows/triggers.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
 
 type AlarmTrigger = Extract<Trigger, { kind: "alarm" }>;
@@ -39,11 +39,7 @@ export function alarmRule(trigger: AlarmTrigger, physicalName: (suffix: string) 
   return {
     Name: name,
     Description: trigger.description,
-    EventPattern: JSON.stringify({
-      source: ["aws.cloudwatch"],
-      "detail-type": ["CloudWatch Alarm State Change"],
-      detail: { alarmName: [{ prefix: name }], state: { value: ["ALARM"] } },
-    }),
+    EventPattern: JSON.stringify(alarmEventPattern(name)),
     State: "ENABLED" as const,
   };
 }
@@ -59,13 +55,13 @@ export function triggerSchedule(
     Name: name,
     GroupName: "default",
     ScheduleExpression: trigger.expression,
-    ScheduleExpressionTimezone: "UTC",
-    FlexibleTimeWindow: { Mode: "OFF" },
+    ScheduleExpressionTimezone: SCHEDULE_RUN.timezone,
+    FlexibleTimeWindow: { Mode: SCHEDULE_RUN.flexibleTimeWindow },
     Target: {
       Arn: stateMachineArn,
       RoleArn: roleArn(name),
       Input: JSON.stringify(trigger.input),
-      RetryPolicy: { MaximumRetryAttempts: 3 },
+      RetryPolicy: { MaximumRetryAttempts: SCHEDULE_RUN.maximumRetryAttempts },
     },
   };
 }

@@ -50,5 +50,6 @@ describe("Lambda bundles", () => {
       const exportName = handler.split(".").at(-1) ?? "";
       expect(exportsByEntry.get(handlerFile(handler)), handler).toContain(exportName);
     }
-  });
+    // Every handler bundled with the AWS SDK: well over a minute on two busy cores.
+  }, 240_000);
 });
