@@ -101,6 +101,9 @@ async function get(args: string[]) {
     [
       `${String(broker.brokerName)} (${String(broker.brokerId)}): ${String(broker.brokerState)}, ${String(broker.deploymentMode)}, ActiveMQ ${String(broker.engineVersion)}`,
       ...Object.entries(urls).map(([protocol, url]) => `  ${protocol.padEnd(8)} ${url}`),
+      ...(broker.authenticationStrategy === "LDAP"
+        ? [`  ldap     ${((broker.ldap as { hosts?: string[] } | undefined)?.hosts ?? []).join(", ")}`]
+        : []),
     ].join("\n"),
   );
 }
