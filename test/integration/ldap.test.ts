@@ -16,7 +16,11 @@ import { pidsMatching, until } from "./support/wait.js";
 const TIMEOUT_MS = 120_000;
 const REFRESH_MS = 1_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-ldap-"));
-const cloud = new LocalCloudProcess(dataDir, { MQOPS_LDAP: "1", MQOPS_LDAP_PORT: "0" });
+const cloud = new LocalCloudProcess(dataDir, {
+  MQOPS_LDAP: "1",
+  MQOPS_LDAP_PORT: "0",
+  MQOPS_METRICS_PERIOD_SECONDS: "10",
+});
 const slapdPids = () => pidsMatching(`${path.join(dataDir, "ldap")}/slapd.conf`);
 let directory: DirectoryAdmin;
 let brokerId = "";
@@ -95,6 +99,18 @@ describe("an LDAP broker against a real directory", () => {
     const refused = await trySend(alice(), "AUDIT.trail");
     expect(refused).toMatch(/^send refused: .*not authorized to (write|create)/i);
   });
+
+  it(
+    "still lets the local metrics collector read it (its own login, group admins in the directory)",
+    async () => {
+      await until(
+        "the collector to read the broker's statistics",
+        async () => (cloud.output.includes("metrics: it-ldap-1 reports statistics") ? true : undefined),
+        30_000,
+      );
+    },
+    TIMEOUT_MS,
+  );
 
   it("refuses a wrong password and an unknown user", async () => {
     expect(await trySend({ username: "alice", password: "Not-Alices-Password-1" }, "ORDERS.in")).toMatch(
