@@ -41,21 +41,22 @@ export function taskStates(definition: { States: Record<string, Record<string, u
   return tasks;
 }
 
+/** The function `arn:aws:states:::lambda:invoke` calls: Parameters (JSONPath) or Arguments (JSONata). */
+export function invokedFunction(state: Record<string, unknown>): string {
+  const fields = (state.Parameters ?? state.Arguments) as Record<string, unknown> | undefined;
+  return String(fields?.FunctionName);
+}
+
 /**
  * Binds every Task of a workflow to its handler in functions/, keyed by state name as the ASL engine
  * wants. A Resource that is the function's ARN gets the handler's result; `arn:aws:states:::lambda:invoke`
- * gets Lambda's `{Payload, StatusCode}` envelope. Any Task left unbound is an error, and so is JSONata.
+ * gets Lambda's `{Payload, StatusCode}` envelope. Any Task left unbound is an error.
  */
 export async function bindTaskHandlers(
   spec: WorkflowSpec,
   definition: StateMachineDefinition,
   resolveArn: (functionKey: string) => string,
 ): Promise<TaskHandlers> {
-  if ((definition as { QueryLanguage?: string }).QueryLanguage === "JSONata") {
-    throw new Error(
-      `Workflow ${spec.name} uses JSONata, which the local engine would silently run as JSONPath`,
-    );
-  }
   const byArn = new Map(Object.keys(spec.functions).map((key) => [resolveArn(key), key]));
   const loaded = new Map<string, LambdaHandler>();
   const load = async (key: string) => {
@@ -72,9 +73,7 @@ export async function bindTaskHandlers(
   for (const [stateName, state] of taskStates(definition)) {
     const resource = String(state.Resource);
     const viaInvoke = resource === "arn:aws:states:::lambda:invoke";
-    const functionArn = viaInvoke
-      ? String((state.Parameters as Record<string, unknown>)?.FunctionName)
-      : resource;
+    const functionArn = viaInvoke ? invokedFunction(state) : resource;
     const key = byArn.get(functionArn);
     if (key === undefined) {
       unbound.push(`${stateName} (${resource})`);

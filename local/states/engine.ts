@@ -2,6 +2,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import type { StateMachineDefinition } from "../../workflows/asl.js";
 import type { WorkflowSpec } from "../../workflows/types.js";
 import { bindTaskHandlers, localFunctionArn, type TaskHandlers, taskStates } from "./bindings.js";
+import { JsonataStateMachine } from "./jsonata/machine.js";
 
 type JsonValue = Parameters<StateMachine["run"]>[0];
 
@@ -14,7 +15,8 @@ export interface LocalWorkflow {
   spec: WorkflowSpec;
   definition: StateMachineDefinition;
   handlers: TaskHandlers;
-  machine: StateMachine;
+  /** aws-local-stepfunctions for JSONPath; the local JSONata machine for `QueryLanguage: "JSONata"`. */
+  machine: StateMachine | JsonataStateMachine;
 }
 
 export interface RunOptions {
@@ -62,12 +64,17 @@ export async function buildWorkflow(
 ): Promise<LocalWorkflow> {
   const definition = spec.definition(resolveArn);
   const handlers = await bindTaskHandlers(spec, definition, resolveArn);
-  const machine = new StateMachine(
-    structuredClone(definition) as unknown as ConstructorParameters<typeof StateMachine>[0],
-    {
-      validationOptions: { checkArn: true, checkPaths: true },
-    },
-  );
+  const machine =
+    (definition as { QueryLanguage?: string }).QueryLanguage === "JSONata"
+      ? new JsonataStateMachine(
+          structuredClone(definition) as unknown as ConstructorParameters<typeof JsonataStateMachine>[0],
+        )
+      : new StateMachine(
+          structuredClone(definition) as unknown as ConstructorParameters<typeof StateMachine>[0],
+          {
+            validationOptions: { checkArn: true, checkPaths: true },
+          },
+        );
   return { spec, definition, handlers, machine };
 }
 
@@ -78,7 +85,8 @@ export function runWorkflow(workflow: LocalWorkflow, input: unknown, options: Ru
     .filter(([, state]) => state.Type === "Wait")
     .map(([name]) => name);
   const startTime = (options.startTime ?? new Date()).toISOString();
-  return workflow.machine.run(input as JsonValue, {
+  const machine = workflow.machine as StateMachine;
+  return machine.run(input as JsonValue, {
     overrides: {
       taskResourceLocalHandlers: observed(workflow.handlers, options.observeTasks),
       ...(options.skipDelays === true

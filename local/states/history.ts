@@ -30,7 +30,8 @@ const stateEvent = (stateType: string, phase: "Entered" | "Exited") => `${stateT
 
 interface TaskResource {
   resource: string;
-  timeoutInSeconds: number;
+  /** The state's TimeoutSeconds; AWS leaves it out of LambdaFunctionScheduled when unset. */
+  timeoutInSeconds?: number;
   /** A Lambda function ARN gets LambdaFunction* events; an integration (`lambda:invoke`) gets Task* events. */
   lambda: boolean;
 }
@@ -64,7 +65,7 @@ export class HistoryTranslator {
       const resource = String(state.Resource);
       this.tasks.set(name, {
         resource,
-        timeoutInSeconds: typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : 60,
+        timeoutInSeconds: typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : undefined,
         lambda: resource.startsWith("arn:aws:lambda:"),
       });
     }
@@ -130,7 +131,13 @@ export class HistoryTranslator {
           },
         ];
       case "StateEntered":
-        return this.entered(event.state.name, event.state.type, event.state.input, threadKey(scopeOf(event)));
+        return this.entered(
+          event.state.name,
+          event.state.type,
+          event.state.input,
+          threadKey(scopeOf(event)),
+          (event as { mapLength?: number }).mapLength,
+        );
       case "StateExited":
         return this.exited(event.state.name, event.state.type, event.state.output, threadKey(scopeOf(event)));
       case "StateFailed":
@@ -171,7 +178,13 @@ export class HistoryTranslator {
     }
   }
 
-  private entered(name: string, type: string, input: unknown, thread: string): NewEvent[] {
+  private entered(
+    name: string,
+    type: string,
+    input: unknown,
+    thread: string,
+    mapLength?: number,
+  ): NewEvent[] {
     const events: NewEvent[] = [
       {
         type: stateEvent(type, "Entered"),
@@ -180,13 +193,13 @@ export class HistoryTranslator {
     ];
     this.failedStates.delete(`${thread}|${name}`);
     if (type === "Task") events.push(...this.scheduled(name, thread));
-    if (type === "Map") events.push(this.mapStarted(name, input));
+    if (type === "Map") events.push(this.mapStarted(name, input, mapLength));
     if (type === "Parallel") events.push({ type: "ParallelStateStarted", stateName: name });
     return events;
   }
 
   /** MapStateStarted with the number of items, read as the Map reads them (InputPath, then ItemsPath). */
-  private mapStarted(name: string, rawInput: unknown): NewEvent {
+  private mapStarted(name: string, rawInput: unknown, knownLength?: number): NewEvent {
     const state = this.mapStates.get(name);
     const select = (path: unknown, json: unknown) =>
       typeof path === "string" && json !== null && typeof json === "object"
@@ -196,7 +209,9 @@ export class HistoryTranslator {
     return {
       type: "MapStateStarted",
       stateName: name,
-      details: { mapStateStartedEventDetails: { length: Array.isArray(items) ? items.length : 0 } },
+      details: {
+        mapStateStartedEventDetails: { length: knownLength ?? (Array.isArray(items) ? items.length : 0) },
+      },
     };
   }
 
@@ -204,7 +219,11 @@ export class HistoryTranslator {
   private scheduled(name: string, thread: string): NewEvent[] {
     const task = this.tasks.get(name);
     const queued = this.inputs.get(name);
-    if (task === undefined || queued === undefined || queued.length === 0) return [];
+    if (task === undefined || queued === undefined || queued.length === 0) {
+      // The handler has not been called yet: the events come with the attempt's end (see `lateStart`).
+      this.attempts.delete(key(name, thread));
+      return [];
+    }
     const input = queued.shift();
     this.attempts.set(key(name, thread), "running");
     if (task.lambda) {
@@ -215,7 +234,7 @@ export class HistoryTranslator {
             lambdaFunctionScheduledEventDetails: {
               resource: task.resource,
               ...withInput(input),
-              timeoutInSeconds: task.timeoutInSeconds,
+              ...(task.timeoutInSeconds === undefined ? {} : { timeoutInSeconds: task.timeoutInSeconds }),
             },
           },
         },
@@ -231,7 +250,7 @@ export class HistoryTranslator {
             ...integration,
             region: this.execution.region,
             parameters: json(input),
-            timeoutInSeconds: task.timeoutInSeconds,
+            timeoutInSeconds: task.timeoutInSeconds ?? 60,
           },
         },
       },
@@ -239,8 +258,17 @@ export class HistoryTranslator {
     ];
   }
 
+  /**
+   * An attempt whose handler was called after its state event was translated gets its scheduled and
+   * started events now, before its outcome.
+   */
+  private lateStart(name: string, type: string, thread: string): NewEvent[] {
+    if (type !== "Task" || this.attempts.has(key(name, thread))) return [];
+    return this.scheduled(name, thread);
+  }
+
   private exited(name: string, type: string, output: unknown, thread: string): NewEvent[] {
-    const events: NewEvent[] = [];
+    const events: NewEvent[] = this.lateStart(name, type, thread);
     const task = this.tasks.get(name);
     const attempt = key(name, thread);
     if (type === "Task" && task !== undefined && this.attempts.get(attempt) === "running") {
@@ -275,6 +303,7 @@ export class HistoryTranslator {
       this.failedStates.add(`${thread}|${name}`);
       return [{ type: `${type}StateFailed`, stateName: name }];
     }
+    const started = this.lateStart(name, type, thread);
     const task = this.tasks.get(name);
     const attempt = key(name, thread);
     if (type !== "Task" || task === undefined || this.attempts.get(attempt) !== "running") return [];
@@ -282,10 +311,11 @@ export class HistoryTranslator {
     const timedOut = error === "States.Timeout";
     if (task.lambda) {
       const kind = timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed";
-      return [{ type: kind, details: { [`${lowerFirst(kind)}EventDetails`]: { error, cause } } }];
+      return [...started, { type: kind, details: { [`${lowerFirst(kind)}EventDetails`]: { error, cause } } }];
     }
     const kind = timedOut ? "TaskTimedOut" : "TaskFailed";
     return [
+      ...started,
       {
         type: kind,
         details: { [`${lowerFirst(kind)}EventDetails`]: { ...integrationOf(task.resource), error, cause } },

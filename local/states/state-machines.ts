@@ -2,7 +2,7 @@ import type { StateMachineDefinition } from "../../workflows/asl.js";
 import type { WorkflowSpec } from "../../workflows/types.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
 import { stateMachineArnFor } from "./arns.js";
-import { localFunctionArn, taskStates } from "./bindings.js";
+import { invokedFunction, localFunctionArn, taskStates } from "./bindings.js";
 import { buildWorkflow, type LocalWorkflow, loadWorkflow } from "./engine.js";
 import {
   invalidArn,
@@ -163,9 +163,7 @@ export class StateMachines {
     const functions: Record<string, string> = {};
     for (const state of taskStates(definition).values()) {
       const arn =
-        state.Resource === "arn:aws:states:::lambda:invoke"
-          ? String((state.Parameters as Record<string, unknown> | undefined)?.FunctionName)
-          : String(state.Resource);
+        state.Resource === "arn:aws:states:::lambda:invoke" ? invokedFunction(state) : String(state.Resource);
       const handler = this.functions.get(arn);
       if (handler !== undefined) functions[arn] = handler;
     }

@@ -117,7 +117,7 @@ describe("CreateStateMachine", () => {
     ).rejects.toMatchObject({ name: "InvalidDefinition" });
   });
 
-  it("refuses JSON that is not a definition, and JSONata, with InvalidDefinition", async () => {
+  it("refuses JSON that is not a definition, and JSONata with JSONPath fields, with InvalidDefinition", async () => {
     const create = (definition: string) =>
       sfn.send(new CreateStateMachineCommand({ name: "bad", definition, roleArn: ROLE }));
 
@@ -128,8 +128,16 @@ describe("CreateStateMachine", () => {
     await expect(
       create(
         JSON.stringify({
-          ...JSON.parse(oneTask(functionArn("greeting", "Greet"))),
           QueryLanguage: "JSONata",
+          StartAt: "Greet",
+          States: {
+            Greet: {
+              Type: "Task",
+              Resource: functionArn("greeting", "Greet"),
+              InputPath: "$.who",
+              End: true,
+            },
+          },
         }),
       ),
     ).rejects.toMatchObject({ name: "InvalidDefinition" });

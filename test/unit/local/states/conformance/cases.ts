@@ -1,3 +1,4 @@
+import { JSONATA_CASES } from "./jsonata-cases.js";
 import { fn } from "./runner.js";
 
 /**
@@ -931,4 +932,5 @@ export const CASES: ConformanceCase[] = [
     input: { big: "x".repeat(256 * 1024) },
     expect: { refused: "InvalidExecutionInput" },
   },
+  ...JSONATA_CASES,
 ];
