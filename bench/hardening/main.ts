@@ -2,8 +2,8 @@
  * Hardening figures for the local cloud, printed, asserting nothing:
  *  - malformed requests over HTTP to the HTTP API and the local Amazon MQ API (every route), and
  *    how many got a 5xx (goal: 0 of >= 10,000) or echoed a password (goal: 0);
- *  - the provisioning fault drills (local/faults/drill.ts): cases run, cases that ended as expected,
- *    and what they left behind (goal: 0).
+ *  - the fault drills (local/faults/drill.ts: every provisioning Task, the failover workflow's first):
+ *    cases run, cases that ended as expected, and what they left behind (goal: 0).
  * One local cloud in this process, brokers on the control plane's fake runtime (no JVM), Wait and
  * Retry pauses shortened to nothing.
  *
@@ -15,7 +15,14 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBrokerCommand, CreateConfigurationCommand } from "@aws-sdk/client-mq";
 import { startLocalCloud } from "../../local/cloud.js";
-import { drillClients, drillVerdict, PROVISIONING_DRILL, runDrillCase } from "../../local/faults/drill.js";
+import {
+  drillClients,
+  drillVerdict,
+  FAILOVER_DRILL,
+  PROVISIONING_DRILL,
+  runDrillCase,
+  runExecutionDrill,
+} from "../../local/faults/drill.js";
 import { FakeRuntime } from "../../test/unit/local/mq/fake-runtime.js";
 import { planMalformed, sendMalformed } from "./malformed.js";
 
@@ -93,6 +100,14 @@ try {
       stateTable: STATE_TABLE,
     };
     const outcome = await runDrillCase(target, clients, drill, run);
+    outcomes.push({ drill, outcome, problems: drillVerdict(drill, outcome) });
+  }
+  for (const [index, drill] of FAILOVER_DRILL.entries()) {
+    const outcome = await runExecutionDrill(target, clients, drill, {
+      stateMachineArn: String(cloud.stateMachineArns.failover),
+      name: `bench-failover-drill-${index}`,
+      input: { source: "schedule" },
+    });
     outcomes.push({ drill, outcome, problems: drillVerdict(drill, outcome) });
   }
   const orphans = outcomes.flatMap(({ outcome }) => outcome.leftovers);

@@ -2,7 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { ListBrokersCommand, ListConfigurationsCommand, MqClient } from "@aws-sdk/client-mq";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import {
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { signedFetch } from "../../cli/signed-fetch.js";
 import { brokerItemKey, TAG_CLIENT_TOKEN } from "../../functions/lib/state-table.js";
 import { usersSecretName } from "../../functions/lib/users-secret.js";
@@ -203,6 +208,25 @@ export const PROVISIONING_DRILL: DrillCase[] = [
     step: "NotifyFailure",
     rules: [denied("mq", "POST /v1/configurations"), denied("sns", "Publish")],
     expected: failed("ProvisioningFailedError"),
+  },
+];
+
+/**
+ * The failover workflow (started as its schedule starts it): its first Task, ListBrokers, under a
+ * transient and a permanent fault. It creates nothing, so nothing can be left behind.
+ */
+export const FAILOVER_DRILL: DrillCase[] = [
+  {
+    name: "failover ListBrokers: 500 is retried",
+    step: "ListBrokers",
+    rules: [serverError("mq", "GET /v1/brokers")],
+    expected: ok,
+  },
+  {
+    name: "failover ListBrokers: ForbiddenException ends in FailoverCheckFailedError",
+    step: "ListBrokers",
+    rules: [denied("mq", "GET /v1/brokers")],
+    expected: failed("FailoverCheckFailedError"),
   },
 ];
 
@@ -408,6 +432,35 @@ export async function runDrillCase(
       failures: failuresByState(events),
       ...(brokerId === undefined ? {} : { brokerId }),
       leftovers: status === "SUCCEEDED" ? [] : await leftoversOf(clients, { ...run, brokerId }),
+    };
+  } finally {
+    await chaos(target, "DELETE", "/faults");
+  }
+}
+
+/** Runs a case of a workflow that creates nothing: its rules in force, StartExecution, the run to its end. */
+export async function runExecutionDrill(
+  target: DrillTarget,
+  clients: DrillClients,
+  drill: DrillCase,
+  start: { stateMachineArn: string; name: string; input: unknown },
+): Promise<DrillOutcome> {
+  await chaos(target, "PUT", "/faults", { rules: drill.rules });
+  try {
+    const started = await clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: start.stateMachineArn,
+        name: start.name,
+        input: JSON.stringify(start.input),
+      }),
+    );
+    const events = await historyWhenEnded(clients.sfn, String(started.executionArn));
+    const end = events.find((event) => TERMINAL.has(event.type ?? ""));
+    return {
+      status: end?.type === "ExecutionSucceeded" ? "SUCCEEDED" : "FAILED",
+      ...(end?.executionFailedEventDetails?.error ? { error: end.executionFailedEventDetails.error } : {}),
+      failures: failuresByState(events),
+      leftovers: [],
     };
   } finally {
     await chaos(target, "DELETE", "/faults");

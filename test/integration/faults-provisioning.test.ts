@@ -9,8 +9,10 @@ import {
   type DrillTarget,
   drillClients,
   drillVerdict,
+  FAILOVER_DRILL,
   PROVISIONING_DRILL,
   runDrillCase,
+  runExecutionDrill,
 } from "../../local/faults/drill.js";
 import { FakeRuntime } from "../unit/local/mq/fake-runtime.js";
 import { CLOUD_CREDENTIALS } from "./support/local-cloud-process.js";
@@ -70,6 +72,19 @@ describe("provisioning under injected faults", () => {
         expect(runtime.isRunning(outcome.brokerId)).toBe(false);
         expect(runtime.destroys).toContain(outcome.brokerId);
       }
+    },
+  );
+
+  it.each(FAILOVER_DRILL.map((drill, index) => [drill.name, drill, index] as const))(
+    "%s",
+    async (_name, drill, index) => {
+      const outcome = await runExecutionDrill(target, clients, drill, {
+        stateMachineArn: String(cloud.stateMachineArns.failover),
+        name: `failover-drill-${index}`,
+        input: { source: "schedule" },
+      });
+
+      expect(drillVerdict(drill, outcome), JSON.stringify(outcome)).toEqual([]);
     },
   );
 
