@@ -1,6 +1,6 @@
 import { meanArrivals } from "./arrivals.js";
 import { drainAllowanceSeconds, fleetNeed } from "./fleet-need.js";
-import { type CompleteWindow, estimateServiceRate, waitingMessages } from "./metrics.js";
+import { type CompleteWindow, waitingMessages } from "./metrics.js";
 import type { History } from "./policy-history.js";
 import type { ScalingEstimates, ScalingInput, ServiceRateSource } from "./policy-types.js";
 import { saturatedServiceRate, steadyServiceRate } from "./service-rate.js";
@@ -42,7 +42,11 @@ export function estimate(input: ScalingInput, latest: CompleteWindow, history: H
  * Messages a busy consumer handles per minute. Consumers can slow down (a slower dependency, bigger
  * messages): the last quarter hour shows it before the hour does. The lower of the two is taken, since a
  * rate read too high sizes a fleet that falls behind (and a scale-in followed by a scale-out is a flap),
- * one read too low only costs. Without history: the hint, then the configured fallback.
+ * one read too low only costs. Only saturated or steady minutes count: a minute in which the fleet grew
+ * (consumers that started late in it) or the backlog emptied (consumers busy for its first seconds only)
+ * makes the mean of its two busy counts far too high, and the rate read from it far too low; one such
+ * minute, once persisted as the hint, kept a 20-consumer fleet on 1 message a minute. Without that
+ * evidence: the hint (the last rate learned), then the configured fallback.
  */
 function serviceRate(
   input: ScalingInput,
@@ -56,11 +60,7 @@ function serviceRate(
   const recent = saturatedServiceRate(inRecent, faulty) ?? steadyServiceRate(inRecent, faulty);
   const hour = saturatedServiceRate(windows, faulty) ?? steadyServiceRate(windows, faulty);
   const learned =
-    recent && hour
-      ? recent.perConsumerMinute <= hour.perConsumerMinute
-        ? recent
-        : hour
-      : (recent ?? hour ?? estimateServiceRate(windows, faulty));
+    recent && hour ? (recent.perConsumerMinute <= hour.perConsumerMinute ? recent : hour) : (recent ?? hour);
   if (learned) return { servicePerConsumerMinute: learned.perConsumerMinute, serviceRateSource: "history" };
   if (input.serviceRateHint !== undefined && input.serviceRateHint > 0) {
     return { servicePerConsumerMinute: input.serviceRateHint, serviceRateSource: "hint" };

@@ -259,6 +259,27 @@ describe("decideConsumers", () => {
     expect(slow.estimates?.targetConsumers ?? 0).toBeGreaterThan(fast.estimates?.targetConsumers ?? 0);
   });
 
+  it("does not learn a rate from a minute in which a big backlog emptied", () => {
+    // 3,000 consumers held 1,875 messages at the end of one minute and none a few seconds into the next:
+    // the mean of the two busy counts (937) over 4 dispatches would read 0.004 messages a minute.
+    const quiet = (start: number, consumers: number, arrivals: number) => ({
+      start,
+      enqueueCount: arrivals,
+      dispatchCount: arrivals,
+      queueSize: 0,
+      consumerCount: consumers,
+    });
+    const windows = [
+      { start: T0, enqueueCount: 0, dispatchCount: 29_000, queueSize: 1_875, consumerCount: 3_000 },
+      quiet(T0 + 60, 3_000, 4),
+      ...Array.from({ length: 40 }, (_, i) => quiet(T0 + 120 + 60 * i, 1, 1 + (i % 3))),
+    ];
+    const decision = decideConsumers(input(windows, 1, { fallbackMessagesPerConsumerMinute: 14 }));
+    expect(decision.estimates?.servicePerConsumerMinute).toBe(14);
+    expect(decision.estimates?.serviceRateSource).toBe("fallback");
+    expect(decision.desired).toBe(1);
+  });
+
   it("falls back to the hint, then to the configured rate, without history", () => {
     const first = history([...steady(29, 0, 0), { arrivals: 900, consumers: 0 }], MU);
     const settings = { scaleToZero: { enabled: true }, fallbackMessagesPerConsumerMinute: 10 };
