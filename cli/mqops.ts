@@ -9,7 +9,7 @@ import { executionsCommand } from "./executions.js";
 
 const USAGE = `usage:
   mqops up                                   start the local cloud (foreground; Ctrl-C stops it)
-  mqops doctor                               check Java and ActiveMQ (installs Debian's activemq as root)
+  mqops doctor                               check Java, ActiveMQ and slapd (installs Debian's packages as root)
   mqops brokers create --name N [--mode SINGLE_INSTANCE|ACTIVE_STANDBY_MULTI_AZ|CLUSTER_MULTI_AZ]
                        --user name:password [--user …] [--engine-version 5.18] [--config activemq.xml]
                        [--client-token T] [--no-wait] [--json]
@@ -44,10 +44,13 @@ async function main(argv: string[]): Promise<void> {
       try {
         ensureJava();
         ensureActiveMq((line) => console.error(`[mqops] ${line}`));
+        // LDAP brokers' directory (mqops ldap up, test/integration/ldap.test.ts).
+        const { ensureSlapd } = await import("../local/ldap/install.js");
+        ensureSlapd((line) => console.error(`[mqops] ${line}`));
       } catch (error) {
         throw new CliError(`mqops doctor: ${(error as Error).message}`);
       }
-      console.error("[mqops] Java and Apache ActiveMQ are installed.");
+      console.error("[mqops] Java, Apache ActiveMQ and OpenLDAP's slapd are installed.");
       return;
     }
     case "brokers":
