@@ -7,9 +7,11 @@ import { z } from "zod";
  * userBase, userSearchMatching, roleBase, roleSearchMatching, serviceAccountUsername,
  * serviceAccountPassword; optional: userRoleName, roleName, userSearchSubtree, roleSearchSubtree.
  *
- * Amazon MQ hands these to ActiveMQ's JAAS `LDAPLoginModule`, which reads both search filters as
- * `java.text.MessageFormat` patterns: `{0}` and `{1}` are the only placeholders, and a single quote
- * would silently change the filter, so it is refused.
+ * Amazon MQ documents which members are required, not their formats. The formats checked here are
+ * what the broker's side needs (Amazon MQ uses ActiveMQ's JAAS `LDAPLoginModule`): hosts without a
+ * scheme, distinguished names, parenthesised filters read as `java.text.MessageFormat` patterns (`{0}`
+ * and `{1}` the only placeholders; a single quote would silently change the filter, so it is refused).
+ * The 1024-character bounds are mqops' own, not Amazon MQ's.
  */
 
 export const AUTHENTICATION_STRATEGIES = ["SIMPLE", "LDAP"] as const;
