@@ -29,6 +29,14 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["mq:DescribeBroker", "states:StartExecution"],
     environment: ["FAILOVER_STATE_MACHINE_ARN"],
   },
+  "functions/api/put-promotion.handler": {
+    actions: ["dynamodb:GetItem", "dynamodb:PutItem", "mq:DescribeBroker"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/api/decide-promotion.handler": {
+    actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
   "functions/api/delete-broker.handler": {
     actions: ["dynamodb:UpdateItem", "mq:DeleteBroker"],
     environment: ["STATE_TABLE_NAME"],
@@ -114,6 +122,19 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
   },
   "functions/failover/probe-broker.handler": { actions: [], environment: [] },
   "functions/failover/record-check.handler": {
+    actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/failover/decide-promotion.handler": {
+    actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
+  "functions/failover/promote-replica.handler": {
+    actions: ["mq:DescribeBroker", "mq:Promote"],
+    environment: [],
+  },
+  "functions/failover/check-replica.handler": { actions: ["mq:DescribeBroker"], environment: [] },
+  "functions/failover/record-promotion.handler": {
     actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
     environment: ["STATE_TABLE_NAME"],
   },

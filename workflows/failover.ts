@@ -8,9 +8,16 @@ const FUNCTIONS = {
   RecordCheck: "functions/failover/record-check.handler",
   PublishEvents: "functions/failover/publish-events.handler",
   NotifyChange: "functions/failover/notify-change.handler",
+  DecidePromotion: "functions/failover/decide-promotion.handler",
+  PromoteReplica: "functions/failover/promote-replica.handler",
+  CheckReplica: "functions/failover/check-replica.handler",
+  RecordPromotion: "functions/failover/record-promotion.handler",
 } as const;
 
 type FunctionKey = keyof typeof FUNCTIONS;
+
+/** CheckReplica attempts, one probe interval apart, before a promoted replica counts as not serving. */
+export const REPLICA_CHECKS = 30;
 
 /** Brokers probed at once. */
 export const CHECK_CONCURRENCY = 10;
@@ -19,7 +26,11 @@ export const CHECK_CONCURRENCY = 10;
  * Failover detection: list the managed active/standby brokers → for each (bounded concurrency), a
  * loop of rounds `probeIntervalSeconds` apart: probe both instances → record the check (the pure
  * detector compares it with the recorded state) → on a change publish the events (EventBridge) and
- * notify (SNS). A round that fails is remembered and the loop goes on; the run fails, named, at the
+ * notify (SNS). After a round in which nothing answered (or something changed) a broker registered
+ * for promotion gets a decision (functions/failover/promotion.ts): propose (BrokerPromotionProposed,
+ * approved later through the API and carried out by a later round), or promote its CRDR replica
+ * (FAILOVER, after one more probe of the primary), wait until the replica serves, and publish
+ * BrokerPromoted. A round that fails is remembered and the loop goes on; the run fails, named, at the
  * end if any broker's round failed.
  */
 export const failover: WorkflowSpec = {
@@ -67,6 +78,7 @@ export const failover: WorkflowSpec = {
             "broker.$": "$$.Map.Item.Value",
             "settings.$": "$.settings",
             round: 1,
+            replicaChecks: 0,
             check: null,
             lastError: { failed: false },
           },
@@ -86,15 +98,33 @@ export const failover: WorkflowSpec = {
                 resource: arn("RecordCheck"),
                 parameters: { "broker.$": "$.broker", "probe.$": "$.probe" },
                 resultPath: "$.check",
-                next: "HasEvents",
+                next: "NeedsPromotionDecision",
                 timeoutSeconds: 30,
                 retryOn: [E.StateConflict],
+                catchTo: roundFailed,
+              }),
+              // Only a silent round or a change can move a promotion: a healthy round costs nothing.
+              NeedsPromotionDecision: {
+                Type: "Choice",
+                Choices: [
+                  { Variable: "$.check.classification", StringEquals: "none", Next: "DecidePromotion" },
+                  { Variable: "$.check.eventCount", NumericGreaterThan: 0, Next: "DecidePromotion" },
+                ],
+                Default: "HasEvents",
+              },
+              DecidePromotion: lambdaTask({
+                resource: arn("DecidePromotion"),
+                parameters: { "broker.$": "$.broker", "check.$": "$.check" },
+                resultPath: "$.promotion",
+                next: "HasEvents",
+                timeoutSeconds: 30,
+                retryOn: [E.PromotionConflict],
                 catchTo: roundFailed,
               }),
               HasEvents: {
                 Type: "Choice",
                 Choices: [{ Variable: "$.check.eventCount", NumericGreaterThan: 0, Next: "PublishEvents" }],
-                Default: "MoreRounds",
+                Default: "PromotionAction",
               },
               PublishEvents: lambdaTask({
                 resource: arn("PublishEvents"),
@@ -108,6 +138,144 @@ export const failover: WorkflowSpec = {
               NotifyChange: lambdaTask({
                 resource: arn("NotifyChange"),
                 parameters: { "events.$": "$.check.events" },
+                resultPath: null,
+                next: "PromotionAction",
+                timeoutSeconds: 30,
+                catchTo: roundFailed,
+              }),
+              PromotionAction: {
+                Type: "Choice",
+                Choices: [
+                  {
+                    And: [
+                      { Variable: "$.promotion.action", IsPresent: true },
+                      { Variable: "$.promotion.action", StringEquals: "promote" },
+                    ],
+                    Next: "PromoteReplica",
+                  },
+                  {
+                    And: [
+                      { Variable: "$.promotion.action", IsPresent: true },
+                      { Variable: "$.promotion.action", StringEquals: "propose" },
+                    ],
+                    Next: "PublishProposal",
+                  },
+                ],
+                Default: "MoreRounds",
+              },
+              PublishProposal: lambdaTask({
+                resource: arn("PublishEvents"),
+                parameters: { "events.$": "$.promotion.events" },
+                resultPath: null,
+                next: "NotifyProposal",
+                timeoutSeconds: 30,
+                retryOn: [E.EventPublishFailed],
+                catchTo: roundFailed,
+              }),
+              NotifyProposal: lambdaTask({
+                resource: arn("NotifyChange"),
+                parameters: { "events.$": "$.promotion.events" },
+                resultPath: null,
+                next: "MoreRounds",
+                timeoutSeconds: 30,
+                catchTo: roundFailed,
+              }),
+              PromoteReplica: {
+                ...lambdaTask({
+                  resource: arn("PromoteReplica"),
+                  parameters: {
+                    "broker.$": "$.broker",
+                    "replicaBrokerId.$": "$.promotion.replicaBrokerId",
+                    "probeTimeoutMs.$": "$.settings.probeTimeoutMs",
+                  },
+                  resultPath: "$.promoted",
+                  next: "WaitForReplica",
+                  timeoutSeconds: 60,
+                  catchTo: roundFailed,
+                }),
+                // Never promote while the primary answers: the step's last probe says so, and the
+                // round ends as a healthy one would (the next round judges again).
+                Catch: [
+                  { ErrorEquals: [E.PrimaryAnswers], ResultPath: "$.error", Next: "MoreRounds" },
+                  { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: roundFailed },
+                ],
+              },
+              WaitForReplica: {
+                Type: "Wait",
+                SecondsPath: "$.settings.probeIntervalSeconds",
+                Next: "CheckReplica",
+              },
+              CheckReplica: lambdaTask({
+                resource: arn("CheckReplica"),
+                parameters: {
+                  "replicaBrokerId.$": "$.promotion.replicaBrokerId",
+                  "probeTimeoutMs.$": "$.settings.probeTimeoutMs",
+                },
+                resultPath: "$.replica",
+                next: "ReplicaServing",
+                timeoutSeconds: 30,
+                catchTo: roundFailed,
+              }),
+              ReplicaServing: {
+                Type: "Choice",
+                Choices: [
+                  { Variable: "$.replica.serving", BooleanEquals: true, Next: "RecordPromotion" },
+                  {
+                    Variable: "$.replicaChecks",
+                    NumericGreaterThanEquals: REPLICA_CHECKS,
+                    Next: "ReplicaNotServing",
+                  },
+                ],
+                Default: "CountReplicaCheck",
+              },
+              CountReplicaCheck: {
+                Type: "Pass",
+                Parameters: { "value.$": "States.MathAdd($.replicaChecks, 1)" },
+                ResultPath: "$.replicaCheckCount",
+                Next: "StoreReplicaCheck",
+              },
+              StoreReplicaCheck: {
+                Type: "Pass",
+                InputPath: "$.replicaCheckCount.value",
+                ResultPath: "$.replicaChecks",
+                Next: "WaitForReplica",
+              },
+              ReplicaNotServing: {
+                Type: "Pass",
+                Parameters: {
+                  failed: true,
+                  error: E.ReplicaNotServing,
+                  "cause.$": "$.replica.reason",
+                },
+                ResultPath: "$.lastError",
+                Next: "MoreRounds",
+              },
+              RecordPromotion: lambdaTask({
+                resource: arn("RecordPromotion"),
+                parameters: {
+                  "broker.$": "$.broker",
+                  "replicaBrokerId.$": "$.promotion.replicaBrokerId",
+                  "promotion.$": "$.promoted",
+                  "replica.$": "$.replica",
+                },
+                resultPath: "$.promotedEvents",
+                next: "PublishPromoted",
+                timeoutSeconds: 30,
+                retryOn: [E.PromotionConflict],
+                catchTo: roundFailed,
+              }),
+              PublishPromoted: lambdaTask({
+                resource: arn("PublishEvents"),
+                parameters: { "events.$": "$.promotedEvents.events" },
+                resultPath: null,
+                next: "NotifyPromoted",
+                timeoutSeconds: 30,
+                retryOn: [E.EventPublishFailed],
+                catchTo: roundFailed,
+              }),
+              NotifyPromoted: lambdaTask({
+                resource: arn("NotifyChange"),
+                parameters: { "events.$": "$.promotedEvents.events" },
                 resultPath: null,
                 next: "MoreRounds",
                 timeoutSeconds: 30,
@@ -137,6 +305,7 @@ export const failover: WorkflowSpec = {
                   "broker.$": "$.broker",
                   "settings.$": "$.settings",
                   "round.$": "States.MathAdd($.round, 1)",
+                  replicaChecks: 0,
                   "check.$": "$.check",
                   "lastError.$": "$.lastError",
                 },

@@ -20,6 +20,8 @@ export const API_ROUTES = [
     route: "POST /brokers/{id}/failover-checks",
     handler: "functions/api/start-failover-check.handler",
   },
+  { route: "PUT /brokers/{id}/promotion", handler: "functions/api/put-promotion.handler" },
+  { route: "POST /brokers/{id}/promotion", handler: "functions/api/decide-promotion.handler" },
   { route: "GET /executions", handler: "functions/api/list-executions.handler" },
   { route: "GET /executions/{id}", handler: "functions/api/get-execution.handler" },
   { route: "POST /maintenance", handler: "functions/api/start-maintenance.handler" },

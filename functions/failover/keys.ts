@@ -7,3 +7,5 @@ export const failoverHistoryKey = (brokerId: string, at: string, eventType: stri
   pk: `BROKER#${brokerId}`,
   sk: `FAILOVER#${at}#${eventType}`,
 });
+/** The broker's promotion registration and its phase (functions/failover/promotion.ts). */
+export const promotionKey = (brokerId: string) => ({ pk: `BROKER#${brokerId}`, sk: "PROMOTION" });

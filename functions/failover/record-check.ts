@@ -43,6 +43,9 @@ export const recordCheck = async ({ broker, probe }: z.infer<typeof inputSchema>
     status: detection.state.status,
     activeInstance: detection.state.activeInstance ?? null,
     classification: detection.state.lastClassification,
+    // The promotion decision counts the primary's silence in rounds (see promotion.ts).
+    silentChecks: detection.state.consecutiveSilentChecks,
+    at: probe.at,
     flapping: detection.state.flapping,
     events: detection.events,
     eventCount: detection.events.length,

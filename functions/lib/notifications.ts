@@ -11,7 +11,9 @@ export interface Notification {
     | "BrokerFailoverDetected"
     | "BrokerUnavailable"
     | "BrokerRecovered"
-    | "BrokerFlapping";
+    | "BrokerFlapping"
+    | "BrokerPromotionProposed"
+    | "BrokerPromoted";
   brokerName: string;
   detail: Record<string, unknown>;
 }

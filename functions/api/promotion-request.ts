@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { toFieldIssues } from "../lib/broker-request.js";
+import { RequestValidationError, ResourceConflictError } from "../lib/errors.js";
+
+/** PUT /brokers/{id}/promotion: register the broker's CRDR replica for promotion when the primary is lost. */
+export const registrationRequestSchema = z.strictObject({
+  replicaBrokerId: z.string().regex(/^[A-Za-z0-9_-]{1,150}$/),
+  policy: z.enum(["auto", "approval"]),
+  /** Consecutive silent rounds before a promotion or a proposal (a round: FAILOVER_PROBE_INTERVAL_SECONDS). */
+  checksBeforePromotion: z.number().int().min(1).max(1000).default(6),
+});
+
+/** POST /brokers/{id}/promotion: the decision on a proposed promotion. */
+export const decisionRequestSchema = z.strictObject({ decision: z.enum(["approve", "reject"]) });
+
+/** The body parsed by `schema`, or a RequestValidationError (400) naming each bad field. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new RequestValidationError(toFieldIssues(parsed.error));
+  return parsed.data;
+}
+
+/** A registration changed by someone else meanwhile (a round of the workflow, another call) is a 409. */
+export const conflictAsHttp = (brokerId: string) => (error: unknown) => {
+  if (error instanceof Error && error.name === "PromotionConflictError") {
+    throw new ResourceConflictError(
+      `Broker ${brokerId}'s promotion changed meanwhile; read it and try again`,
+      {
+        cause: error,
+      },
+    );
+  }
+  throw error;
+};

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { workflowStep } from "../lib/middleware.js";
+import { stepBase } from "../lib/step-input.js";
+import { describeBroker } from "../maintenance/describe-broker.js";
+import { probeBroker } from "./probe-broker.js";
+import { watchedBroker } from "./watched-brokers.js";
+
+const inputSchema = z.object({
+  ...stepBase,
+  replicaBrokerId: z.string().min(1),
+  probeTimeoutMs: z.number().int().min(100).max(30_000),
+});
+
+/**
+ * Whether the promoted replica serves: DescribeBroker shows it as the PRIMARY of its pair and
+ * RUNNING, and one of its instances completes a handshake. `serving: false` says why not yet.
+ */
+export const checkReplica = async ({ replicaBrokerId, probeTimeoutMs }: z.infer<typeof inputSchema>) => {
+  const replica = await describeBroker(replicaBrokerId);
+  const role = replica.DataReplicationMetadata?.DataReplicationRole;
+  if (role !== "PRIMARY" || replica.BrokerState !== "RUNNING") {
+    return {
+      serving: false,
+      reason: `role ${role ?? "none"}, state ${replica.BrokerState ?? "?"}`,
+      endpoint: null,
+    };
+  }
+  const { at, probes } = await probeBroker({ broker: watchedBroker(replica), probeTimeoutMs });
+  const answered = probes.find((probe) => probe.outcome === "answered");
+  if (answered === undefined) return { serving: false, reason: "no instance answers yet", endpoint: null };
+  return { serving: true, reason: null, endpoint: answered.endpoint, servingAt: at };
+};
+
+export const handler = workflowStep(inputSchema, checkReplica);
