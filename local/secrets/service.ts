@@ -3,6 +3,10 @@ import { AwsServiceError } from "../server/aws-error.js";
 import { jsonService } from "../server/json-service.js";
 import { LOCAL_ACCOUNT, type LocalService } from "../server/service.js";
 import { JsonStore } from "../store/json-store.js";
+import { randomPassword } from "./password.js";
+
+/** How many versions a secret keeps: those without a staging label go first, oldest first. */
+const MAX_VERSIONS = 100;
 
 interface StoredSecret {
   arn: string;
@@ -13,7 +17,8 @@ interface StoredSecret {
   lastChangedDate: number;
   /** Epoch seconds; set while the secret is scheduled for deletion. */
   deletedDate?: number;
-  versions: { id: string; value: string; created: number; stages: string[] }[];
+  /** A version holds a SecretString (`value`) or a SecretBinary (`binary`, base64). */
+  versions: { id: string; value?: string; binary?: string; created: number; stages: string[] }[];
 }
 
 interface SecretsState {
@@ -26,6 +31,26 @@ const notFound = () =>
   new AwsServiceError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
 const seconds = () => Date.now() / 1000;
 
+type SecretValue = { value?: string; binary?: string };
+
+/** `MaxResults` (1–100) and an opaque `NextToken` over a list. */
+function pageOf<T>(items: T[], input: Record<string, unknown>) {
+  const max = typeof input.MaxResults === "number" ? input.MaxResults : 100;
+  if (!Number.isInteger(max) || max < 1 || max > 100) {
+    throw invalidParameter("MaxResults must be between 1 and 100.");
+  }
+  let offset = 0;
+  if (typeof input.NextToken === "string") {
+    offset = Number.parseInt(Buffer.from(input.NextToken, "base64url").toString("utf8"), 10);
+    if (!Number.isInteger(offset) || offset < 0) throw invalidParameter("Invalid NextToken.");
+  }
+  const next = offset + max;
+  return {
+    page: items.slice(offset, next),
+    nextToken: next < items.length ? Buffer.from(String(next), "utf8").toString("base64url") : undefined,
+  };
+}
+
 function requireString(input: Record<string, unknown>, member: string): string {
   const value = input[member];
   if (typeof value !== "string" || value === "") throw invalidParameter(`${member} is required.`);
@@ -33,8 +58,10 @@ function requireString(input: Record<string, unknown>, member: string): string {
 }
 
 /**
- * Secrets Manager (AWS JSON 1.1) with what mqops uses: CreateSecret, GetSecretValue, PutSecretValue,
- * DescribeSecret, ListSecrets, DeleteSecret (recovery window or forced), RestoreSecret. Secrets are kept
+ * Secrets Manager (AWS JSON 1.1) with what mqops uses and operators reach for: CreateSecret,
+ * GetSecretValue, PutSecretValue, UpdateSecret, DescribeSecret, ListSecrets, ListSecretVersionIds,
+ * UpdateSecretVersionStage, GetRandomPassword, DeleteSecret (recovery window or forced), RestoreSecret;
+ * SecretString or SecretBinary. Secrets are kept
  * in the data directory in a file only the owner can read; values never appear in errors.
  */
 export function createSecretsService(options: { dataDir: string }): LocalService {
@@ -58,20 +85,43 @@ export function createSecretsService(options: { dataDir: string }): LocalService
     }
     return secret;
   };
-  const addVersion = (secret: StoredSecret, value: string, token: unknown) => {
+  /**
+   * A new version becomes AWSCURRENT; the version that was AWSCURRENT becomes AWSPREVIOUS and the one
+   * that was AWSPREVIOUS keeps no label (it stays, deprecated, as on AWS, up to MAX_VERSIONS).
+   */
+  const addVersion = (secret: StoredSecret, value: SecretValue, token: unknown) => {
     const id = typeof token === "string" && token !== "" ? token : randomUUID();
     if (secret.versions.some((version) => version.id === id)) return id;
     for (const version of secret.versions) {
-      version.stages = version.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [];
+      const others = version.stages.filter((stage) => stage !== "AWSCURRENT" && stage !== "AWSPREVIOUS");
+      version.stages = version.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS", ...others] : others;
     }
-    secret.versions.push({ id, value, created: seconds(), stages: ["AWSCURRENT"] });
-    secret.versions = secret.versions.filter((version) => version.stages.length > 0);
+    secret.versions.push({ id, ...value, created: seconds(), stages: ["AWSCURRENT"] });
+    while (secret.versions.length > MAX_VERSIONS) {
+      const oldest = secret.versions.findIndex((version) => version.stages.length === 0);
+      if (oldest < 0) break;
+      secret.versions.splice(oldest, 1);
+    }
     secret.lastChangedDate = seconds();
     return id;
   };
-  const secretString = (input: Record<string, unknown>) => {
-    if (input.SecretBinary !== undefined) throw invalidParameter("The local cloud stores SecretString only.");
-    return requireString(input, "SecretString");
+  /** SecretString or SecretBinary (base64 on the wire), not both; undefined when neither is given. */
+  const secretValue = (input: Record<string, unknown>, required: boolean): SecretValue | undefined => {
+    const { SecretString: text, SecretBinary: binary } = input;
+    if (text !== undefined && binary !== undefined) {
+      throw invalidParameter(
+        "You can't specify both a binary secret value and a string secret value in the same secret.",
+      );
+    }
+    if (typeof text === "string") return { value: text };
+    if (typeof binary === "string") {
+      if (binary === "" || Buffer.from(binary, "base64").toString("base64") !== binary) {
+        throw invalidParameter("Invalid SecretBinary: it must be base64-encoded binary data.");
+      }
+      return { binary };
+    }
+    if (required) throw invalidParameter("You must provide either SecretString or SecretBinary.");
+    return undefined;
   };
   const describe = (secret: StoredSecret) => ({
     ARN: secret.arn,
@@ -96,7 +146,7 @@ export function createSecretsService(options: { dataDir: string }): LocalService
             "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!",
           );
         }
-        const value = secretString(input);
+        const value = secretValue(input, false);
         const existing = find(name);
         if (existing !== undefined) {
           if (existing.deletedDate !== undefined) {
@@ -119,7 +169,8 @@ export function createSecretsService(options: { dataDir: string }): LocalService
           lastChangedDate: seconds(),
           versions: [],
         };
-        const versionId = addVersion(secret, value, input.ClientRequestToken);
+        const versionId =
+          value === undefined ? undefined : addVersion(secret, value, input.ClientRequestToken);
         state.secrets.push(secret);
         save();
         return { ARN: secret.arn, Name: name, VersionId: versionId };
@@ -142,13 +193,14 @@ export function createSecretsService(options: { dataDir: string }): LocalService
           Name: secret.name,
           VersionId: version.id,
           SecretString: version.value,
+          SecretBinary: version.binary,
           VersionStages: version.stages,
           CreatedDate: version.created,
         };
       },
       PutSecretValue(input) {
         const secret = usable(input);
-        const versionId = addVersion(secret, secretString(input), input.ClientRequestToken);
+        const versionId = addVersion(secret, secretValue(input, true) ?? {}, input.ClientRequestToken);
         save();
         return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: ["AWSCURRENT"] };
       },
@@ -180,6 +232,75 @@ export function createSecretsService(options: { dataDir: string }): LocalService
         secret.deletedDate ??= seconds();
         save();
         return { ARN: secret.arn, Name: secret.name, DeletionDate: secret.deletedDate + days * 86_400 };
+      },
+      UpdateSecret(input) {
+        const secret = usable(input);
+        if (typeof input.Description === "string") secret.description = input.Description;
+        const value = secretValue(input, false);
+        const versionId =
+          value === undefined ? undefined : addVersion(secret, value, input.ClientRequestToken);
+        secret.lastChangedDate = seconds();
+        save();
+        return { ARN: secret.arn, Name: secret.name, VersionId: versionId };
+      },
+      ListSecretVersionIds(input) {
+        const secret = live(input);
+        const listed = secret.versions
+          .filter((version) => input.IncludeDeprecated === true || version.stages.length > 0)
+          .map((version) => ({
+            VersionId: version.id,
+            VersionStages: version.stages,
+            CreatedDate: version.created,
+          }));
+        const { page, nextToken } = pageOf(listed, input);
+        return { ARN: secret.arn, Name: secret.name, Versions: page, NextToken: nextToken };
+      },
+      UpdateSecretVersionStage(input) {
+        const secret = usable(input);
+        const stage = requireString(input, "VersionStage");
+        const byId = (member: string) => {
+          const id = input[member];
+          if (id === undefined) return undefined;
+          const version = secret.versions.find((candidate) => candidate.id === id);
+          if (version === undefined) {
+            throw new AwsServiceError(
+              "ResourceNotFoundException",
+              "Secrets Manager can't find the specified secret version.",
+            );
+          }
+          return version;
+        };
+        const from = byId("RemoveFromVersionId");
+        const to = byId("MoveToVersionId");
+        const holder = secret.versions.find((version) => version.stages.includes(stage));
+        if (to !== undefined && holder !== undefined && holder !== to && holder !== from) {
+          throw invalidParameter(
+            `The staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`,
+          );
+        }
+        if (from !== undefined && !from.stages.includes(stage)) {
+          throw invalidParameter(`The staging label ${stage} is not attached to version ${from.id}.`);
+        }
+        if (stage === "AWSCURRENT" && to === undefined) {
+          throw invalidParameter(
+            "You can only move the staging label AWSCURRENT to another version, not remove it.",
+          );
+        }
+        if (from !== undefined) from.stages = from.stages.filter((label) => label !== stage);
+        if (to !== undefined && !to.stages.includes(stage)) to.stages.push(stage);
+        // Moving AWSCURRENT makes the version that had it AWSPREVIOUS, as Secrets Manager does.
+        if (stage === "AWSCURRENT" && from !== undefined && to !== undefined && from !== to) {
+          for (const version of secret.versions) {
+            version.stages = version.stages.filter((label) => label !== "AWSPREVIOUS");
+          }
+          from.stages.push("AWSPREVIOUS");
+        }
+        secret.lastChangedDate = seconds();
+        save();
+        return { ARN: secret.arn, Name: secret.name };
+      },
+      GetRandomPassword(input) {
+        return { RandomPassword: randomPassword(input) };
       },
       RestoreSecret(input) {
         const secret = live(input);
