@@ -79,7 +79,12 @@ export function createChaosControl(options: ChaosControlOptions): LocalService {
       }
       const kill = /^POST \/brokers\/([^/]+)\/kill$/.exec(route);
       if (kill !== null) {
-        const brokerId = decodeURIComponent(kill[1] ?? "");
+        let brokerId: string;
+        try {
+          brokerId = decodeURIComponent(kill[1] ?? "");
+        } catch {
+          throw badRequest("The broker id is not valid percent-encoding.");
+        }
         const parsed = killSchema.safeParse(jsonBody(request));
         if (!parsed.success) {
           const issue = parsed.error.issues[0];

@@ -141,6 +141,9 @@ describe("chaos control route", () => {
     });
     await expect(control.handle(request("PUT", "/faults", "{"))).rejects.toMatchObject({ status: 400 });
     await expect(control.handle(request("GET", "/nothing"))).rejects.toMatchObject({ status: 404 });
+    await expect(control.handle(request("POST", "/brokers/%uD800/kill", "{}"))).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("says when the runtime cannot kill, and stops the cloud on request", async () => {
