@@ -3,7 +3,6 @@ import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
-import { watchedBroker } from "./watched-brokers.js";
 
 const inputSchema = z.object({
   ...stepBase,
@@ -25,7 +24,16 @@ export const checkReplica = async ({ replicaBrokerId, probeTimeoutMs }: z.infer<
       endpoint: null,
     };
   }
-  const { at, probes } = await probeBroker({ broker: watchedBroker(replica), probeTimeoutMs });
+  // Built here rather than with watched-brokers.ts, whose module also lists brokers (an IAM grant more).
+  const broker = {
+    brokerId: replicaBrokerId,
+    brokerName: replica.BrokerName ?? replicaBrokerId,
+    instances: (replica.BrokerInstances ?? []).map((instance, index) => ({
+      instance: index + 1,
+      endpoints: instance.Endpoints ?? [],
+    })),
+  };
+  const { at, probes } = await probeBroker({ broker, probeTimeoutMs });
   const answered = probes.find((probe) => probe.outcome === "answered");
   if (answered === undefined) return { serving: false, reason: "no instance answers yet", endpoint: null };
   return { serving: true, reason: null, endpoint: answered.endpoint, servingAt: at };
