@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CloudWatchClient, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateBrokerCommand,
   DescribeBrokerCommand,
@@ -21,7 +22,8 @@ import { pidsMatching, until } from "./support/wait.js";
 // runtime does not restart a process that is alive), and the promoted broker serves the messages.
 const TIMEOUT_MS = 120_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-promotion-"));
-const cloud = new LocalCloudProcess(dataDir);
+// A 10 s metrics period, so TotalReplicationLag shows up within the test.
+const cloud = new LocalCloudProcess(dataDir, { MQOPS_METRICS_PERIOD_SECONDS: "10" });
 const USER = { username: "app", password: "Promotion-Pass-42" };
 let mq: MqClient;
 let primary = { id: "", arn: "" };
@@ -183,6 +185,25 @@ describe("CRDR on the local Amazon MQ", () => {
           DataReplicationCounterpart: { BrokerId: primary.id },
         },
       });
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "publishes TotalReplicationLag for the pair under the primary's name",
+    async () => {
+      const cloudwatch = new CloudWatchClient(cloud.clientConfig());
+      const metric = await until(
+        "TotalReplicationLag in CloudWatch",
+        async () => {
+          const listed = await cloudwatch.send(
+            new ListMetricsCommand({ Namespace: "AWS/AmazonMQ", MetricName: "TotalReplicationLag" }),
+          );
+          return listed.Metrics?.[0];
+        },
+        30_000,
+      );
+      expect(metric.Dimensions).toEqual([{ Name: "Broker", Value: "crdr-primary" }]);
     },
     TIMEOUT_MS,
   );
