@@ -37,6 +37,8 @@ interface Scope {
 }
 
 const MAX_DEFAULT_CONCURRENCY = 40;
+/** Step Functions' limit on a state's output: 256 KiB of UTF-8 (States.DataLimitExceeded beyond). */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /**
  * Runs state machines written in JSONata (`QueryLanguage: "JSONata"`), which aws-local-stepfunctions
@@ -161,6 +163,12 @@ class Runner {
       const bindings: Bindings = { states: { input, context }, variables: scope.variables };
       try {
         const { output, next, assign } = await this.execute(name, state, input, scope, bindings);
+        if (Buffer.byteLength(JSON.stringify(output), "utf8") > MAX_PAYLOAD_BYTES) {
+          throw new StatesError(
+            "States.DataLimitExceeded",
+            `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+          );
+        }
         Object.assign(scope.variables, assign);
         this.log({ type: "StateExited", ...base, state: { name, type, input, output } });
         return { output, next };

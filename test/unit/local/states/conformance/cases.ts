@@ -932,5 +932,25 @@ export const CASES: ConformanceCase[] = [
     input: { big: "x".repeat(256 * 1024) },
     expect: { refused: "InvalidExecutionInput" },
   },
+  {
+    name: "a state output over 256 KB fails with States.DataLimitExceeded, which States.ALL does not catch",
+    source: `${GUIDE}: error names (States.DataLimitExceeded)`,
+    definition: {
+      StartAt: "Grow",
+      States: {
+        Grow: {
+          Type: "Pass",
+          Parameters: { "twice.$": "States.Array($.s, $.s)" },
+          End: true,
+        },
+      },
+    },
+    input: { s: "x".repeat(150 * 1024) },
+    expect: {
+      status: "FAILED",
+      error: "States.DataLimitExceeded",
+      history: ["1 0 ExecutionStarted", "2 0 PassStateEntered", "3 2 ExecutionFailed"],
+    },
+  },
   ...JSONATA_CASES,
 ];

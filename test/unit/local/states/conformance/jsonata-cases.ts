@@ -379,6 +379,22 @@ export const JSONATA_CASES: ConformanceCase[] = [
     },
   },
   {
+    name: "jsonata: a state output over 256 KB fails with States.DataLimitExceeded",
+    source: `${GUIDE}: error names (States.DataLimitExceeded)`,
+    definition: jsonata({
+      Grow: {
+        Type: "Task",
+        Resource: fn("echo"),
+        Arguments: "{% [$states.input.s, $states.input.s] %}",
+        Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }],
+        End: true,
+      },
+      Caught: { Type: "Succeed" },
+    }),
+    input: { s: "x".repeat(150 * 1024) },
+    expect: { status: "FAILED", error: "States.DataLimitExceeded" },
+  },
+  {
     name: "jsonata: JSONPath fields are refused",
     source: `${GUIDE}: JSONata (fields not supported)`,
     definition: jsonata({ P: { Type: "Pass", ResultPath: "$.x", End: true } }),
