@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,19 +11,26 @@ import {
   PromoteCommand,
   RebootBrokerCommand,
 } from "@aws-sdk/client-mq";
+import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCloudProcess } from "./support/local-cloud-process.js";
 import { StompSession } from "./support/stomp-client.js";
 import { pidsMatching, until } from "./support/wait.js";
 
 // CRDR on the local Amazon MQ with real ActiveMQ JVMs: a replica receives the primary's messages over
-// the one-way bridge, SWITCHOVER swaps the roles once replication has caught up, FAILOVER swaps them
-// while the primary is frozen (SIGSTOP: its port still accepts TCP but nothing answers, and the
-// runtime does not restart a process that is alive), and the promoted broker serves the messages.
+// the one-way bridge, SWITCHOVER swaps the roles once replication has caught up, and the failover
+// workflow promotes (Promote FAILOVER) a registered replica while its primary is frozen (SIGSTOP:
+// its port still accepts TCP but nothing answers, and the runtime does not restart a process that
+// is alive); the promoted broker serves the replicated messages.
 const TIMEOUT_MS = 120_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-promotion-"));
-// A 10 s metrics period, so TotalReplicationLag shows up within the test.
-const cloud = new LocalCloudProcess(dataDir, { MQOPS_METRICS_PERIOD_SECONDS: "10" });
+// A 10 s metrics period, so TotalReplicationLag shows up within the test; the failover workflow
+// probes every second.
+const cloud = new LocalCloudProcess(dataDir, {
+  MQOPS_METRICS_PERIOD_SECONDS: "10",
+  FAILOVER_PROBE_INTERVAL_SECONDS: "1",
+  FAILOVER_PROBE_TIMEOUT_MS: "500",
+});
 const USER = { username: "app", password: "Promotion-Pass-42" };
 let mq: MqClient;
 let primary = { id: "", arn: "" };
@@ -43,6 +50,8 @@ const createBroker = async (name: string, extra: Record<string, string> = {}) =>
       HostInstanceType: "mq.m5.large",
       PubliclyAccessible: false,
       Users: [{ Username: USER.username, Password: USER.password, ReplicationUser: true }],
+      // Managed: the failover workflow watches (and may promote) only mqops's brokers.
+      Tags: { "mqops:managed": "true" },
       ...extra,
     }),
   );
@@ -127,6 +136,21 @@ async function browse(id: string, queue: string): Promise<number> {
   }
   return 0;
 }
+
+interface LoggedEvent {
+  "detail-type": string;
+  detail: { brokerId: string; detail: Record<string, unknown> };
+}
+/** The promotion events on the local bus (events.jsonl in the data directory). */
+const promotionEvents = (): LoggedEvent[] => {
+  const file = path.join(dataDir, "events.jsonl");
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as LoggedEvent)
+    .filter((event) => event["detail-type"].startsWith("BrokerPromot"));
+};
 
 const bodies = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
@@ -241,7 +265,7 @@ describe("CRDR on the local Amazon MQ", () => {
   );
 
   it(
-    "refuses a SWITCHOVER while the primary is gone and promotes by FAILOVER",
+    "refuses a SWITCHOVER while the primary is gone; the failover workflow promotes by FAILOVER",
     async () => {
       // Now the first broker is the replica of the promoted one: messages flow the other way.
       const sent = bodies("failover", 20);
@@ -257,7 +281,32 @@ describe("CRDR on the local Amazon MQ", () => {
       ).rejects.toMatchObject({
         name: "BadRequestException",
       });
-      await mq.send(new PromoteCommand({ BrokerId: primary.id, Mode: "FAILOVER" }));
+      // The workflow does the promotion: registered with policy auto, two silent rounds are enough.
+      const registered = await cloud.api("PUT", `/brokers/${replica.id}/promotion`, {
+        replicaBrokerId: primary.id,
+        policy: "auto",
+        checksBeforePromotion: 2,
+      });
+      expect(registered.status).toBe(200);
+      const sfn = new SFNClient(cloud.clientConfig());
+      const machines = await sfn.send(new ListStateMachinesCommand({}));
+      const machine = machines.stateMachines?.find((candidate) => candidate.name?.endsWith("failover"));
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: machine?.stateMachineArn,
+          input: JSON.stringify({ source: "manual", brokerIds: [replica.id], rounds: 8 }),
+        }),
+      );
+      const promotedEvent = await until(
+        "BrokerPromoted",
+        async () => promotionEvents().find((event) => event["detail-type"] === "BrokerPromoted"),
+        40_000,
+      );
+      expect(promotedEvent.detail).toMatchObject({
+        brokerId: replica.id,
+        detail: { newPrimaryBrokerId: primary.id, mode: "FAILOVER", policy: "auto" },
+      });
+      expect(promotionEvents().filter((event) => event["detail-type"] === "BrokerPromoted")).toHaveLength(1);
       expect(await describeBroker(primary.id)).toMatchObject({
         BrokerState: "RUNNING",
         DataReplicationMetadata: { DataReplicationRole: "PRIMARY" },
