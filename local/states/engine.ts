@@ -66,9 +66,7 @@ export async function buildWorkflow(
   const handlers = await bindTaskHandlers(spec, definition, resolveArn);
   const machine =
     (definition as { QueryLanguage?: string }).QueryLanguage === "JSONata"
-      ? new JsonataStateMachine(
-          structuredClone(definition) as unknown as ConstructorParameters<typeof JsonataStateMachine>[0],
-        )
+      ? jsonataMachine(definition)
       : new StateMachine(
           structuredClone(definition) as unknown as ConstructorParameters<typeof StateMachine>[0],
           {
@@ -76,6 +74,12 @@ export async function buildWorkflow(
           },
         );
   return { spec, definition, handlers, machine };
+}
+
+function jsonataMachine(definition: StateMachineDefinition): JsonataStateMachine {
+  return new JsonataStateMachine(
+    structuredClone(definition) as unknown as ConstructorParameters<typeof JsonataStateMachine>[0],
+  );
 }
 
 /** Starts one execution; returns the engine's result promise, its event log and abort. */

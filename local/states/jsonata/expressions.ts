@@ -102,6 +102,17 @@ const STEP_FUNCTIONS_FUNCTIONS = {
   parse: (text: string) => JSON.parse(text) as unknown,
 };
 
+/** Why an expression does not parse, or undefined when it does. */
+export function syntaxError(text: string): string | undefined {
+  const source = (EXPRESSION.exec(text.trim())?.[1] ?? "").trim();
+  try {
+    if (!compiled.has(source)) compiled.set(source, jsonata(source));
+    return undefined;
+  } catch (error) {
+    return (error as { message?: string }).message ?? String(error);
+  }
+}
+
 /** JSONata's results can carry its sequence markers: keep only plain JSON. */
 function toJson(value: unknown): Json {
   return JSON.parse(JSON.stringify(value)) as Json;

@@ -6,6 +6,7 @@ import {
   isExpression,
   type Json,
   StatesError,
+  syntaxError,
 } from "./expressions.js";
 
 type State = Record<string, unknown>;
@@ -492,6 +493,24 @@ async function evaluateAssign(assign: unknown, bindings: Bindings): Promise<Reco
   return out;
 }
 
+/** Every `{% … %}` in a state's own fields must parse (nested states are checked on their own). */
+function checkExpressions(value: unknown, where: string) {
+  if (isExpression(value)) {
+    const error = syntaxError(value);
+    if (error !== undefined) throw new Error(`SCHEMA_VALIDATION_FAILED: ${where}: ${error}`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) checkExpressions(item, `${where}/${index}`);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [key, item] of Object.entries(value)) {
+    if (key === "ItemProcessor" || key === "Iterator" || key === "Branches") continue;
+    checkExpressions(item, `${where}/${key}`);
+  }
+}
+
 /** What CreateStateMachine checks for a JSONata definition here: states that exist, fields JSONata has. */
 function checkDefinition(definition: Definition, path = "") {
   if (
@@ -507,6 +526,7 @@ function checkDefinition(definition: Definition, path = "") {
     );
   }
   for (const [name, state] of Object.entries(definition.States)) {
+    checkExpressions(state, `/${path}States/${name}`);
     if (state.QueryLanguage === "JSONPath") {
       throw new Error(
         `The local cloud runs a JSONata state machine only if every state is JSONata: /${path}States/${name}`,

@@ -395,6 +395,12 @@ export const JSONATA_CASES: ConformanceCase[] = [
     expect: { status: "FAILED", error: "States.DataLimitExceeded" },
   },
   {
+    name: "jsonata: an expression that does not parse is refused",
+    source: `${GUIDE}: CreateStateMachine validation (JSONata)`,
+    definition: jsonata({ P: { Type: "Pass", Output: "{% $states.input. %}", End: true } }),
+    expect: { refused: "InvalidDefinition" },
+  },
+  {
     name: "jsonata: JSONPath fields are refused",
     source: `${GUIDE}: JSONata (fields not supported)`,
     definition: jsonata({ P: { Type: "Pass", ResultPath: "$.x", End: true } }),
