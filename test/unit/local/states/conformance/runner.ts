@@ -24,6 +24,8 @@ export interface CaseResult {
   passed: boolean;
   /** What differed from the documented answer, one line each. */
   differences: string[];
+  /** The execution's history as recorded (none when it was refused). */
+  events: ExecutionRecord["events"];
 }
 
 /** A local Step Functions (in this process, its data in a temporary directory) to run cases on. */
@@ -69,11 +71,13 @@ export class ConformanceRunner {
       );
     } catch (error) {
       const name = (error as { name?: string }).name ?? "Error";
-      if (testCase.expect.refused === name) return { name: testCase.name, passed: true, differences };
+      if (testCase.expect.refused === name)
+        return { name: testCase.name, passed: true, differences, events: [] };
       return {
         name: testCase.name,
         passed: false,
         differences: [`refused: ${name}: ${(error as Error).message}`],
+        events: [],
       };
     }
     if (testCase.expect.refused !== undefined)
@@ -102,7 +106,7 @@ export class ConformanceRunner {
         check(`event ${id} details`, member, details);
       }
     }
-    return { name: testCase.name, passed: differences.length === 0, differences };
+    return { name: testCase.name, passed: differences.length === 0, differences, events: record.events };
   }
 
   async close(): Promise<void> {
