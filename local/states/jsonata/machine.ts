@@ -12,6 +12,8 @@ import {
 type State = Record<string, unknown>;
 interface Definition {
   StartAt: string;
+  /** The execution's own limit: past it, the execution ends TIMED_OUT. */
+  TimeoutSeconds?: number;
   States: Record<string, State>;
   QueryLanguage?: string;
 }
@@ -63,7 +65,9 @@ export class JsonataStateMachine {
       events.push({ ...event, timestamp: Date.now() } as LoggedEvent);
       notify?.();
     };
+    let timer: NodeJS.Timeout | undefined;
     const close = () => {
+      clearTimeout(timer);
       closed = true;
       notify?.();
     };
@@ -74,6 +78,19 @@ export class JsonataStateMachine {
       Execution: { ...execution, Input: input, StartTime: execution.StartTime ?? new Date().toISOString() },
     };
     const runner = new Runner(options, log, abort.signal);
+    let timedOut = false;
+    const limit = this.definition.TimeoutSeconds;
+    timer =
+      typeof limit === "number"
+        ? setTimeout(
+            () => {
+              timedOut = true;
+              abort.abort();
+            },
+            Math.min(limit * 1000, 2 ** 31 - 1),
+          )
+        : undefined;
+    const stopped = () => log({ type: timedOut ? "ExecutionTimeout" : "ExecutionAborted" });
     const result = (async () => {
       log({ type: "ExecutionStarted", input });
       try {
@@ -83,7 +100,7 @@ export class JsonataStateMachine {
           context: rootContext,
         });
         if (abort.signal.aborted) {
-          log({ type: "ExecutionAborted" });
+          stopped();
           close();
           throw new StatesError("ExecutionAbortedError", "Execution aborted");
         }
@@ -92,7 +109,7 @@ export class JsonataStateMachine {
         return output;
       } catch (error) {
         if (abort.signal.aborted) {
-          log({ type: "ExecutionAborted" });
+          stopped();
         } else {
           const failure = asStatesError(error);
           log({ type: "ExecutionFailed", Error: failure.name, Cause: failure.cause });
@@ -424,6 +441,7 @@ class Runner {
   }
 
   private async withTimeout(work: Promise<Json>, seconds: number | undefined): Promise<Json> {
+    if (this.signal.aborted) throw new StatesError("ExecutionAbortedError", "Execution aborted");
     const aborted = new Promise<never>((_, reject) => {
       this.signal.addEventListener(
         "abort",
@@ -448,6 +466,7 @@ class Runner {
 
   private async sleep(ms: number, override: number | undefined) {
     const wait = override ?? ms;
+    if (this.signal.aborted) throw new StatesError("ExecutionAbortedError", "Execution aborted");
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.min(wait, 2 ** 31 - 1));
       this.signal.addEventListener(
@@ -459,6 +478,8 @@ class Runner {
         { once: true },
       );
     });
+    // A stop or timeout during the pause ends the state without an exit.
+    if (this.signal.aborted) throw new StatesError("ExecutionAbortedError", "Execution aborted");
   }
 }
 
