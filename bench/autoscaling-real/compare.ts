@@ -52,6 +52,26 @@ export function measuredStartupSeconds(run: DemoRun): number | undefined {
   return delays.reduce((sum, delay) => sum + delay, 0) / delays.length;
 }
 
+/**
+ * Mean seconds a consumer spends on a message in the real run, from the periods in which every running
+ * consumer was busy throughout (a backlog beyond them at both ends, the fleet unchanged): messages
+ * served = arrivals less the backlog's growth. The demo's consumers sleep `serviceMs` a message; receiving
+ * and acknowledging it add to that.
+ */
+export function measuredServiceSeconds(run: DemoRun): number | undefined {
+  let served = 0;
+  let consumerSeconds = 0;
+  run.samples.forEach((sample, index) => {
+    const previous = run.samples[index - 1];
+    if (previous === undefined || sample.running === 0 || sample.running !== previous.running) return;
+    if (previous.backlog <= sample.running || sample.backlog <= sample.running) return;
+    served += sample.arrivals - (sample.backlog - previous.backlog);
+    consumerSeconds += sample.running * run.periodSeconds;
+  });
+  if (served <= 0) return undefined;
+  return consumerSeconds / served;
+}
+
 /** Seconds from the first message sent to the first recorded scale-out, or undefined if none came. */
 export function onsetToDecisionSeconds(run: DemoRun): number | undefined {
   const onset = run.load.startedAt + firstMessageSeconds(run.load) * 1000;

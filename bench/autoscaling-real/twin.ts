@@ -22,7 +22,12 @@ export interface TwinOptions {
   /** Seconds from the load's start to the first period boundary (the real run's phase). */
   firstBoundarySeconds: number;
   horizonSeconds: number;
+  /** Each scale action: seconds into the run, the counts and the policy's reason. */
+  log?: (atSeconds: number, from: number, to: number, reason: string) => void;
 }
+
+/** The demo samples the fleet this long after a period boundary (once the collector has published). */
+const SAMPLE_LAG_SECONDS = 2;
 
 interface Cohort {
   arrivedAt: number;
@@ -62,7 +67,8 @@ export function runTwin(load: DemoRun["load"], options: TwinOptions): RunFigures
   let lastScaleOutAt: number | undefined;
   let lastScaleInAt: number | undefined;
   let serviceRateHint: number | undefined;
-  let nextBoundary = options.firstBoundarySeconds;
+  // Whole seconds: the model steps a second at a time.
+  let nextBoundary = Math.max(1, Math.round(options.firstBoundarySeconds));
   let pendingDecision: number | undefined;
   // Epoch seconds of the run's start: any whole minute, so windows and reasons read as clock times.
   const epoch = 1_800_000_000;
@@ -89,7 +95,10 @@ export function runTwin(load: DemoRun["load"], options: TwinOptions): RunFigures
     }
     dispatched += taken;
     inFlight = Math.min(ready, taken * options.serviceSeconds);
-    consumerSeconds += desired;
+    // Measured as the demo measures the real run: the fleet sampled just after each period boundary,
+    // each sample standing for its period.
+    const sinceBoundary = t + 1 - options.firstBoundarySeconds - SAMPLE_LAG_SECONDS;
+    if (sinceBoundary >= 0 && sinceBoundary % period === 0) consumerSeconds += desired * period;
 
     if (t + 1 === nextBoundary) {
       const start = new Date((epoch + nextBoundary - period) * 1000);
@@ -128,6 +137,7 @@ export function runTwin(load: DemoRun["load"], options: TwinOptions): RunFigures
       if (decision.estimates !== undefined) serviceRateHint = decision.estimates.servicePerConsumerMinute;
       if (decision.desired !== desired) {
         actions += 1;
+        options.log?.(t + 1, desired, decision.desired, decision.reason);
         if (decision.desired > desired) {
           lastScaleOutAt = now;
           for (let i = desired; i < decision.desired; i++) starting.push(t + 1 + options.startupSeconds);

@@ -3,6 +3,7 @@ import {
   cumulativeSent,
   demoTrace,
   firstMessageSeconds,
+  measuredServiceSeconds,
   measuredStartupSeconds,
   onsetToDecisionSeconds,
 } from "../../../bench/autoscaling-real/compare.js";
@@ -64,5 +65,26 @@ describe("figures of a real run", () => {
     });
     const samples = [sample(0, 0, 0), sample(10_000, 2, 0), sample(20_000, 2, 1), sample(30_000, 2, 2)];
     expect(measuredStartupSeconds(run({ samples }))).toBe(25);
+  });
+});
+
+describe("the service time measured on a real run", () => {
+  const sample = (arrivals: number, backlog: number, running: number) => ({
+    at: 0,
+    arrivals,
+    backlog,
+    desired: running,
+    running,
+  });
+
+  it("counts only periods in which every consumer was busy throughout", () => {
+    // 4 consumers × 10 s served 150 + 10 = 160 messages: 250 ms each. The period after the scale-out
+    // and the one that ends with a short queue are left out.
+    const samples = [sample(150, 100, 4), sample(150, 90, 4), sample(150, 60, 5), sample(150, 3, 5)];
+    expect(measuredServiceSeconds(run({ samples }))).toBeCloseTo(0.25);
+  });
+
+  it("is unknown without such a period", () => {
+    expect(measuredServiceSeconds(run({ samples: [sample(10, 0, 1), sample(10, 0, 1)] }))).toBeUndefined();
   });
 });
