@@ -138,6 +138,8 @@ export function createSecretsService(options: { dataDir: string }): LocalService
     signingName: "secretsmanager",
     targetPrefix: "secretsmanager",
     version: "1.1",
+    // Secrets Manager's error shapes carry `Message`, and AWS writes it so.
+    errorFormat: { messageMember: "Message" },
     operations: {
       CreateSecret(input, request) {
         const name = requireString(input, "Name");

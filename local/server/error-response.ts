@@ -29,7 +29,7 @@ export function errorResponse(
         return {
           status: error.status,
           headers: { ...headers, "content-type": "application/x-amz-json-1.0" },
-          body: JSON.stringify({ __type: error.code, message: error.message }),
+          body: JSON.stringify({ __type: error.code, [format.messageMember ?? "message"]: error.message }),
         };
       }
       const shapeName = compatible.shapeNameOf(error.code);

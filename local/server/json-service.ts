@@ -1,5 +1,5 @@
 import { AwsServiceError } from "./aws-error.js";
-import type { AwsRequest, AwsResponse, LocalService } from "./service.js";
+import type { AwsRequest, AwsResponse, ErrorFormat, LocalService } from "./service.js";
 
 export type JsonOperation = (
   input: Record<string, unknown>,
@@ -8,7 +8,8 @@ export type JsonOperation = (
 
 /**
  * A service on the AWS JSON protocol (1.0 or 1.1): POST / with `X-Amz-Target: <prefix>.<Operation>`
- * and a JSON body; the answer is the output as JSON, errors as `{"__type", "message"}`.
+ * and a JSON body; the answer is the output as JSON, errors as `{"__type", "message"}` (or the
+ * service's own message member).
  */
 export function jsonService(options: {
   signingName: string;
@@ -16,12 +17,15 @@ export function jsonService(options: {
   version: "1.0" | "1.1";
   operations: Record<string, JsonOperation>;
   close?: () => Promise<void>;
+  /** How the service's errors are written (e.g. the `Message` member of Secrets Manager's errors). */
+  errorFormat?: ErrorFormat;
 }): LocalService {
   const contentType = `application/x-amz-json-${options.version}`;
   return {
     signingName: options.signingName,
     protocol: "json",
     close: options.close,
+    errorFormat: options.errorFormat,
     async handle(request): Promise<AwsResponse> {
       const target = request.headers["x-amz-target"] ?? "";
       const [prefix, operationName = ""] = target.split(".");

@@ -38,6 +38,11 @@ export interface ErrorFormat {
    * which this maps from the Query code (the code itself when absent from the map).
    */
   queryCompatible?: { shapeNameOf(code: string): string };
+  /**
+   * The JSON member the message goes in: the error shapes' own member name in the service model,
+   * `Message` for Secrets Manager (`message` when absent, as most JSON services write it).
+   */
+  messageMember?: "message" | "Message";
 }
 
 export interface LocalService {

@@ -13,6 +13,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretsService } from "../../../../local/secrets/service.js";
+import { AwsServiceError } from "../../../../local/server/aws-error.js";
+import { errorResponse } from "../../../../local/server/error-response.js";
 import { startLocalEndpoint } from "../../../support/local-endpoint.js";
 
 let endpoint: Awaited<ReturnType<typeof startLocalEndpoint>>;
@@ -201,5 +203,25 @@ describe("SecretBinary", () => {
         new CreateSecretCommand({ Name: "both", SecretString: "x", SecretBinary: new Uint8Array([1]) }),
       ),
     ).rejects.toMatchObject({ name: "InvalidParameterException" });
+  });
+});
+
+describe("error bodies on the wire", () => {
+  it("carry the message in Secrets Manager's own `Message` member, as AWS writes it", () => {
+    const service = createSecretsService({ dataDir });
+    const response = errorResponse(
+      service.protocol,
+      new AwsServiceError(
+        "ResourceNotFoundException",
+        "Secrets Manager can't find the specified secret.",
+        400,
+      ),
+      "request-1",
+      service.errorFormat,
+    );
+    expect(JSON.parse(String(response.body))).toEqual({
+      __type: "ResourceNotFoundException",
+      Message: "Secrets Manager can't find the specified secret.",
+    });
   });
 });
