@@ -2,10 +2,11 @@
  * Hardening figures for the local cloud, printed, asserting nothing:
  *  - malformed requests over HTTP to the HTTP API and the local Amazon MQ API (every route), and
  *    how many got a 5xx (goal: 0 of >= 10,000) or echoed a password (goal: 0);
- *  - the fault drills (local/faults/drill.ts: every provisioning Task, the failover workflow's first):
- *    cases run, cases that ended as expected, and what they left behind (goal: 0).
- * One local cloud in this process, brokers on the control plane's fake runtime (no JVM), Wait and
- * Retry pauses shortened to nothing.
+ *  - the fault drills (local/faults/drill*.ts: every Task of provisioning, maintenance, autoscaling
+ *    and failover detection): cases run, cases that ended as expected, what they left behind (goal:
+ *    0), and the known findings (cases that still show something half-applied, named).
+ * One local cloud in this process, brokers on the control plane's fake runtime (no JVM; their first
+ * instance answers STOMP and OpenWire on loopback), Wait and Retry pauses shortened to nothing.
  *
  *   npm run bench:hardening [-- --requests 12000 --concurrency 8]
  */
@@ -14,8 +15,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBrokerCommand, CreateConfigurationCommand } from "@aws-sdk/client-mq";
+import type { DeploymentMode, InstancePorts } from "../../local/brokers/types.js";
 import { startLocalCloud } from "../../local/cloud.js";
 import {
+  type DrillCase,
+  type DrillOutcome,
   drillClients,
   drillVerdict,
   FAILOVER_DRILL,
@@ -23,6 +27,18 @@ import {
   runDrillCase,
   runExecutionDrill,
 } from "../../local/faults/drill.js";
+import { AUTOSCALING_DRILL } from "../../local/faults/drill-autoscaling.js";
+import { FAILOVER_DETECTION_DRILL } from "../../local/faults/drill-failover.js";
+import { MAINTENANCE_DRILL } from "../../local/faults/drill-maintenance.js";
+import {
+  prepareAutoscalingDrill,
+  runAutoscalingCase,
+  runFailoverCase,
+  runMaintenanceCase,
+  workflowDrillProblems,
+} from "../../local/faults/drill-runs.js";
+import { drillPorts, OpenWireGreeters } from "../../local/faults/drill-workflows.js";
+import { FakeStompBroker } from "../../test/support/fake-stomp-broker.js";
 import { FakeRuntime } from "../../test/unit/local/mq/fake-runtime.js";
 import { planMalformed, sendMalformed } from "./malformed.js";
 
@@ -42,8 +58,20 @@ const STATE_TABLE = "mqops-local-state";
 // One attempt per SDK call in the handlers: a drill's fault then reaches the workflow's Retry.
 process.env.AWS_MAX_ATTEMPTS = "1";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+// One silent round makes the failover detector call a broker unavailable (an event to publish).
+process.env.FAILOVER_UNAVAILABLE_AFTER_CHECKS = "1";
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-bench-hardening-"));
-const runtime = new FakeRuntime();
+// The drill brokers' first instances answer: a fake STOMP broker (its user is drillRequest's) and an
+// OpenWire greeting per broker.
+const stomp = new FakeStompBroker({ drill: "Drill-Password-2024" });
+await stomp.start();
+const greeters = new OpenWireGreeters();
+class DrillRuntime extends FakeRuntime {
+  override async allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]> {
+    return drillPorts(await super.allocatePorts(mode), stomp.port, greeters);
+  }
+}
+const runtime = new DrillRuntime();
 const internalErrors: string[] = [];
 const cloud = await startLocalCloud(
   {
@@ -92,7 +120,7 @@ try {
   const tally = await sendMalformed({ ...target, known }, plan, Number(values.concurrency));
   const seconds = (Date.now() - started) / 1000;
 
-  const outcomes = [];
+  const outcomes: { drill: DrillCase; outcome: DrillOutcome; problems: string[] }[] = [];
   for (const [index, drill] of PROVISIONING_DRILL.entries()) {
     const run = {
       brokerName: `bench-drill-${index}`,
@@ -110,7 +138,36 @@ try {
     });
     outcomes.push({ drill, outcome, problems: drillVerdict(drill, outcome) });
   }
-  const orphans = outcomes.flatMap(({ outcome }) => outcome.leftovers);
+  const ctx = {
+    target,
+    clients,
+    stateMachineArns: cloud.stateMachineArns,
+    greeters,
+    stateTable: STATE_TABLE,
+    prefix: "bench-",
+  };
+  const judged = (
+    drill: (typeof outcomes)[number]["drill"],
+    outcome: (typeof outcomes)[number]["outcome"],
+  ) => ({
+    drill,
+    outcome,
+    problems: workflowDrillProblems(drill, drillVerdict(drill, outcome), outcome),
+  });
+  for (const [index, drill] of MAINTENANCE_DRILL.entries()) {
+    outcomes.push(judged(drill, await runMaintenanceCase(ctx, drill, index)));
+  }
+  const scaledBroker = await prepareAutoscalingDrill(ctx);
+  for (const [index, drill] of AUTOSCALING_DRILL.entries()) {
+    outcomes.push(judged(drill, await runAutoscalingCase(ctx, scaledBroker, drill, index)));
+  }
+  for (const [index, drill] of FAILOVER_DETECTION_DRILL.entries()) {
+    outcomes.push(judged(drill, await runFailoverCase(ctx, drill, index)));
+  }
+  const findings = outcomes.filter(({ drill }) => drill.knownFinding !== undefined);
+  const orphans = outcomes
+    .filter(({ drill }) => drill.knownFinding === undefined)
+    .flatMap(({ outcome }) => outcome.leftovers);
   const orphanedRuntime = outcomes.filter(
     ({ outcome }) =>
       outcome.status === "FAILED" && outcome.brokerId !== undefined && runtime.isRunning(outcome.brokerId),
@@ -140,12 +197,22 @@ try {
   console.log(
     `  ended as expected                 ${outcomes.filter(({ problems }) => problems.length === 0).length}`,
   );
+  const byWorkflow = (prefix: string) => outcomes.filter(({ drill }) => drill.name.startsWith(prefix)).length;
+  console.log(
+    `    maintenance ${byWorkflow("maintenance")}, autoscaling ${byWorkflow("autoscaling")}, failover ${byWorkflow("failover")}, provisioning ${outcomes.length - byWorkflow("maintenance") - byWorkflow("autoscaling") - byWorkflow("failover")}`,
+  );
   console.log(`  orphans left                      ${orphans.length + orphanedRuntime.length}`);
+  console.log(`  known findings (half-applied)     ${findings.length}`);
+  for (const { drill, outcome } of findings) {
+    console.log(`    ${drill.name}: ${outcome.leftovers.join("; ") || "no longer shows"}`);
+  }
   for (const { drill, problems } of outcomes.filter(({ problems }) => problems.length > 0)) {
     console.log(`    ${drill.name}: ${problems.join("; ")}`);
   }
 } finally {
   clients.destroy();
   await cloud.stop();
+  await greeters.closeAll();
+  await stomp.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

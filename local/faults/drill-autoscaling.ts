@@ -25,6 +25,9 @@ const throughput = (operation: string, extra: Partial<DrillCase["rules"][number]
 /** UpdateItem calls before Finish's. */
 const BEFORE_FINISH = 5;
 
+/** A permanent fault applies to every matching call (a retry or a late, abandoned call cannot use it up). */
+const forever = { times: undefined };
+
 export const AUTOSCALING_DRILL: DrillCase[] = [
   {
     name: "autoscaling ResolveRegistration: 500 on GetItem is retried",
@@ -35,7 +38,7 @@ export const AUTOSCALING_DRILL: DrillCase[] = [
   {
     name: "autoscaling ResolveRegistration: AccessDeniedException ends in AutoscalingFailedError, nothing scaled",
     step: "ResolveRegistration",
-    rules: [denied("dynamodb", "GetItem")],
+    rules: [denied("dynamodb", "GetItem", forever)],
     expected: failed(ERRORS.AutoscalingFailed),
   },
   {
@@ -59,7 +62,7 @@ export const AUTOSCALING_DRILL: DrillCase[] = [
   {
     name: "autoscaling ReadFleet: AccessDeniedException is recorded, nothing scaled",
     step: "ReadFleet",
-    rules: [denied("ecs", "DescribeServices")],
+    rules: [denied("ecs", "DescribeServices", forever)],
     expected: failed(ERRORS.AutoscalingFailed),
   },
   {
@@ -71,7 +74,7 @@ export const AUTOSCALING_DRILL: DrillCase[] = [
   {
     name: "autoscaling ReadQueueMetrics: AccessDeniedException on DescribeAlarms is recorded, nothing scaled",
     step: "ReadQueueMetrics",
-    rules: [denied("monitoring", "DescribeAlarms")],
+    rules: [denied("monitoring", "DescribeAlarms", forever)],
     expected: failed(ERRORS.AutoscalingFailed),
   },
   {
@@ -83,7 +86,7 @@ export const AUTOSCALING_DRILL: DrillCase[] = [
   {
     name: "autoscaling ApplyDecision: AccessDeniedException is recorded, nothing scaled",
     step: "ApplyDecision",
-    rules: [denied("ecs", "UpdateService")],
+    rules: [denied("ecs", "UpdateService", forever)],
     expected: failed(ERRORS.AutoscalingFailed),
   },
   {
@@ -109,7 +112,7 @@ export const AUTOSCALING_DRILL: DrillCase[] = [
   {
     name: "autoscaling NotifyScaled: AuthorizationError is recorded, the decision kept",
     step: "NotifyScaled",
-    rules: [denied("sns", "Publish")],
+    rules: [denied("sns", "Publish", forever)],
     expected: failed(ERRORS.AutoscalingFailed),
   },
   {

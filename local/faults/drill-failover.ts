@@ -20,6 +20,9 @@ import type { FinishedRun } from "./drill-workflows.js";
  * PutEvents; NotifyChange Publish. ProbeBroker calls no AWS API (a failed probe is evidence, not an
  * error). The promotion Tasks (PromoteReplica, CheckReplica, RecordPromotion) are not drilled here.
  */
+/** A permanent fault applies to every matching call (a retry or a late, abandoned call cannot use it up). */
+const forever = { times: undefined };
+
 const LOST_EVENTS =
   "the check is recorded before the events go out, so the next round sees no change and the events are never announced";
 
@@ -39,7 +42,7 @@ export const FAILOVER_DETECTION_DRILL: DrillCase[] = [
   {
     name: "failover RecordCheck: AccessDeniedException ends in FailoverCheckFailedError",
     step: "RecordCheck",
-    rules: [denied("dynamodb", "PutItem")],
+    rules: [denied("dynamodb", "PutItem", forever)],
     expected: failed(E.CheckFailed),
   },
   {
@@ -51,7 +54,7 @@ export const FAILOVER_DETECTION_DRILL: DrillCase[] = [
   {
     name: "failover DecidePromotion: AccessDeniedException ends in FailoverCheckFailedError",
     step: "DecidePromotion",
-    rules: [denied("dynamodb", "GetItem", { after: 1 })],
+    rules: [denied("dynamodb", "GetItem", { after: 1, ...forever })],
     expected: failed(E.CheckFailed),
     knownFinding: LOST_EVENTS,
   },
@@ -64,7 +67,7 @@ export const FAILOVER_DETECTION_DRILL: DrillCase[] = [
   {
     name: "failover PublishEvents: AccessDeniedException ends in FailoverCheckFailedError",
     step: "PublishEvents",
-    rules: [denied("events", "PutEvents")],
+    rules: [denied("events", "PutEvents", forever)],
     expected: failed(E.CheckFailed),
     knownFinding: LOST_EVENTS,
   },
@@ -77,7 +80,7 @@ export const FAILOVER_DETECTION_DRILL: DrillCase[] = [
   {
     name: "failover NotifyChange: AuthorizationError ends in FailoverCheckFailedError",
     step: "NotifyChange",
-    rules: [denied("sns", "Publish")],
+    rules: [denied("sns", "Publish", forever)],
     expected: failed(E.CheckFailed),
     knownFinding: LOST_EVENTS,
   },

@@ -32,6 +32,9 @@ export const DRILL_TO_VERSION = "5.19";
 
 const DESCRIBE = "GET /v1/brokers/*";
 const secret = (after: number) => ({ after });
+
+/** A permanent fault applies to every matching call (a retry or a late, abandoned call cannot use it up). */
+const forever = { times: undefined };
 /** DescribeBroker calls before CheckSettled's first. */
 const BEFORE_CHECK_SETTLED = 4;
 /** DescribeBroker calls before the rollback's CheckSettled (Postcheck's and Rollback's included). */
@@ -49,7 +52,7 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
   {
     name: "maintenance SelectBrokers: ForbiddenException ends in MaintenanceFailedError, nothing changed",
     step: "SelectBrokers",
-    rules: [denied("mq", DESCRIBE)],
+    rules: [denied("mq", DESCRIBE, forever)],
     expected: failed(E.MaintenanceFailed),
   },
   {
@@ -61,7 +64,7 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
   {
     name: "maintenance Precheck: AccessDeniedException ends in the canary's Fail, reported, nothing changed",
     step: "CanaryPrecheck",
-    rules: [denied("secretsmanager", "GetSecretValue")],
+    rules: [denied("secretsmanager", "GetSecretValue", forever)],
     expected: failed(E.CanaryFailed),
   },
   {
@@ -73,7 +76,7 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
   {
     name: "maintenance Plan: ForbiddenException ends in the canary's Fail, reported, nothing changed",
     step: "CanaryPlan",
-    rules: [denied("mq", "GET /v1/broker-engine-types")],
+    rules: [denied("mq", "GET /v1/broker-engine-types", forever)],
     expected: failed(E.CanaryFailed),
   },
   {
@@ -85,7 +88,7 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
   {
     name: "maintenance Snapshot: AccessDeniedException ends in the canary's Fail, reported, nothing changed",
     step: "CanarySnapshot",
-    rules: [denied("secretsmanager", "GetSecretValue", secret(1))],
+    rules: [denied("secretsmanager", "GetSecretValue", { ...secret(1), ...forever })],
     expected: failed(E.CanaryFailed),
   },
   {
@@ -97,7 +100,7 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
   {
     name: "maintenance Apply: ForbiddenException ends in the canary's Fail, reported, nothing changed",
     step: "CanaryApply",
-    rules: [denied("mq", "PUT /v1/brokers/*")],
+    rules: [denied("mq", "PUT /v1/brokers/*", forever)],
     expected: failed(E.CanaryFailed),
   },
   {
@@ -141,7 +144,7 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
   {
     name: "maintenance Postcheck: AccessDeniedException rolls back, reported, the canary's Fail",
     step: "CanaryPostcheck",
-    rules: [denied("secretsmanager", "GetSecretValue", secret(2))],
+    rules: [denied("secretsmanager", "GetSecretValue", { ...secret(2), ...forever })],
     expected: failed(E.CanaryFailed),
   },
   {

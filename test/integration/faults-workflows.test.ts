@@ -1,42 +1,22 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-} from "@aws-sdk/client-ecs";
-import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeploymentMode, InstancePorts } from "../../local/brokers/types.js";
 import { type LocalCloud, startLocalCloud } from "../../local/cloud.js";
+import { type DrillCase, type DrillClients, drillClients, drillVerdict } from "../../local/faults/drill.js";
+import { AUTOSCALING_DRILL } from "../../local/faults/drill-autoscaling.js";
+import { FAILOVER_DETECTION_DRILL } from "../../local/faults/drill-failover.js";
+import { MAINTENANCE_DRILL_CI } from "../../local/faults/drill-maintenance.js";
 import {
-  api,
-  type DrillCase,
-  type DrillClients,
-  type DrillTarget,
-  drillClients,
-  drillVerdict,
-} from "../../local/faults/drill.js";
-import { AUTOSCALING_DRILL, alarmEvent, autoscalingLeftovers } from "../../local/faults/drill-autoscaling.js";
-import {
-  FAILOVER_DETECTION_DRILL,
-  failoverDrillInput,
-  failoverLeftovers,
-} from "../../local/faults/drill-failover.js";
-import {
-  MAINTENANCE_DRILL_CI,
-  maintenanceDrillInput,
-  maintenanceLeftovers,
-  newConfigurationRevision,
-} from "../../local/faults/drill-maintenance.js";
-import {
-  drillPorts,
-  OpenWireGreeters,
-  provisionDrillBroker,
-  runCheckedDrill,
-} from "../../local/faults/drill-workflows.js";
+  prepareAutoscalingDrill,
+  runAutoscalingCase,
+  runFailoverCase,
+  runMaintenanceCase,
+  type WorkflowDrillContext,
+  workflowDrillProblems,
+} from "../../local/faults/drill-runs.js";
+import { drillPorts, OpenWireGreeters } from "../../local/faults/drill-workflows.js";
 import { FakeStompBroker } from "../support/fake-stomp-broker.js";
 import { FakeRuntime } from "../unit/local/mq/fake-runtime.js";
 import { CLOUD_CREDENTIALS } from "./support/local-cloud-process.js";
@@ -57,8 +37,8 @@ class DrillRuntime extends FakeRuntime {
 }
 
 let cloud: LocalCloud;
-let target: DrillTarget;
 let clients: DrillClients;
+let ctx: WorkflowDrillContext;
 
 beforeAll(async () => {
   // One attempt per SDK call in the handlers: the fault reaches the workflow's Retry.
@@ -79,8 +59,16 @@ beforeAll(async () => {
     { log: () => {} },
     { runtime: new DrillRuntime(), skipDelays: true },
   );
-  target = { url: cloud.url, region: cloud.region, credentials: CLOUD_CREDENTIALS };
+  const target = { url: cloud.url, region: cloud.region, credentials: CLOUD_CREDENTIALS };
   clients = drillClients(target);
+  ctx = {
+    target,
+    clients,
+    stateMachineArns: cloud.stateMachineArns,
+    greeters,
+    stateTable: STATE_TABLE,
+    prefix: "drill-",
+  };
 });
 
 afterAll(async () => {
@@ -91,139 +79,41 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The case's verdict; a known finding (drill.ts `knownFinding`) must still show until it is fixed. */
+function expectVerdict(drill: DrillCase, outcome: Awaited<ReturnType<typeof runMaintenanceCase>>) {
+  const problems = workflowDrillProblems(drill, drillVerdict(drill, outcome), outcome);
+  expect(problems, JSON.stringify(outcome)).toEqual([]);
+}
+
+const caseName = (drill: DrillCase) =>
+  drill.knownFinding === undefined ? drill.name : `${drill.name} [known finding: ${drill.knownFinding}]`;
+
 describe("maintenance under injected faults", () => {
   for (const [index, drill] of MAINTENANCE_DRILL_CI.entries()) {
-    drillIt(drill)(caseName(drill), async () => {
-      const brokerId = await provisionDrillBroker(target, clients, `maint-drill-${index}`);
-      await newConfigurationRevision(clients, brokerId);
-
-      const outcome = await runCheckedDrill(
-        target,
-        clients,
-        drill,
-        {
-          stateMachineArn: String(cloud.stateMachineArns.maintenance),
-          name: `maint-drill-${index}`,
-          input: maintenanceDrillInput(brokerId),
-        },
-        (run) => maintenanceLeftovers(target, clients, brokerId, run),
-      );
-
-      expect(drillVerdict(drill, outcome), JSON.stringify(outcome)).toEqual([]);
+    it(caseName(drill), async () => {
+      expectVerdict(drill, await runMaintenanceCase(ctx, drill, index));
     });
   }
 });
 
 describe("autoscaling under injected faults", () => {
-  const ecs = () =>
-    new ECSClient({ endpoint: target.url, region: target.region, credentials: target.credentials });
   let brokerId: string;
 
   beforeAll(async () => {
-    brokerId = await provisionDrillBroker(target, clients, "autoscaling-drill");
-    await ecs().send(new CreateClusterCommand({ clusterName: "drill" }));
-    await ecs().send(
-      new RegisterTaskDefinitionCommand({
-        family: "drill-consumer",
-        containerDefinitions: [{ name: "consumer", image: "mqops/consumer", memory: 128 }],
-      }),
-    );
+    brokerId = await prepareAutoscalingDrill(ctx);
   });
 
   for (const [index, drill] of AUTOSCALING_DRILL.entries()) {
-    drillIt(drill)(caseName(drill), async () => {
-      const client = ecs();
-      const service = `consumers-${index}`;
-      await client.send(
-        new CreateServiceCommand({
-          cluster: "drill",
-          serviceName: service,
-          taskDefinition: "drill-consumer",
-          desiredCount: 0,
-        }),
-      );
-      const registered = await api(target, "PUT", `/brokers/${brokerId}/queues/orders-${index}/autoscaling`, {
-        ecs: { cluster: "drill", service },
-      });
-      expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-      const alarms = registered.body.alarms as { kind: string; alarmName: string }[];
-      const alarm = alarms.find((entry) => entry.kind === "scale-out")?.alarmName ?? "";
-      const stateMachineArn = String(cloud.stateMachineArns.autoscaling);
-      const name = `autoscaling-drill-${index}`;
-
-      const outcome = await runCheckedDrill(
-        target,
-        clients,
-        drill,
-        { stateMachineArn, name, input: alarmEvent(name, alarm) },
-        (run) =>
-          autoscalingLeftovers(
-            { ...clients, ecs: client },
-            {
-              registrationId: String(registered.body.registrationId),
-              stateTable: STATE_TABLE,
-              cluster: "drill",
-              service,
-              executionArn: `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`,
-            },
-            0,
-            run,
-          ),
-      );
-      client.destroy();
-
-      expect(drillVerdict(drill, outcome), JSON.stringify(outcome)).toEqual([]);
+    it(caseName(drill), async () => {
+      expectVerdict(drill, await runAutoscalingCase(ctx, brokerId, drill, index));
     });
   }
 });
 
 describe("failover detection under injected faults", () => {
   for (const [index, drill] of FAILOVER_DETECTION_DRILL.entries()) {
-    drillIt(drill)(caseName(drill), async () => {
-      const brokerId = await provisionDrillBroker(
-        target,
-        clients,
-        `failover-drill-${index}`,
-        "ACTIVE_STANDBY_MULTI_AZ",
-      );
-      const stateMachineArn = String(cloud.stateMachineArns.failover);
-      // A round with the active instance answering, then it goes silent.
-      const baseline = await runCheckedDrill(
-        target,
-        clients,
-        { name: "baseline", step: "ProbeBroker", rules: [], expected: { status: "SUCCEEDED" } },
-        { stateMachineArn, name: `failover-drill-${index}-baseline`, input: failoverDrillInput(brokerId) },
-        async () => [],
-      );
-      expect(baseline.status).toBe("SUCCEEDED");
-      await greeters.silence(await activeOpenWirePort(brokerId));
-
-      const outcome = await runCheckedDrill(
-        target,
-        clients,
-        drill,
-        { stateMachineArn, name: `failover-drill-${index}`, input: failoverDrillInput(brokerId) },
-        (run) => failoverLeftovers(clients, stateMachineArn, brokerId, run),
-      );
-
-      expect(drillVerdict(drill, outcome), JSON.stringify(outcome)).toEqual([]);
+    it(caseName(drill), async () => {
+      expectVerdict(drill, await runFailoverCase(ctx, drill, index));
     });
   }
 });
-
-const caseName = (drill: DrillCase) =>
-  drill.knownFinding === undefined ? drill.name : `${drill.name} [known finding: ${drill.knownFinding}]`;
-
-/** `it`, or `it.fails` for a case whose known finding (drill.ts `knownFinding`) is not fixed yet. */
-function drillIt(drill: DrillCase) {
-  // A known finding's case must still fail: when it passes, the finding is fixed and the mark goes.
-  return drill.knownFinding === undefined ? it : it.fails;
-}
-
-/** The OpenWire port of a broker's first (active) instance. */
-async function activeOpenWirePort(brokerId: string): Promise<number> {
-  const broker = await clients.mq.send(new DescribeBrokerCommand({ BrokerId: brokerId }));
-  const endpoint =
-    (broker.BrokerInstances?.[0]?.Endpoints ?? []).find((url) => /^(tcp|ssl):/.test(url)) ?? "";
-  return Number(/:(\d+)$/.exec(endpoint)?.[1] ?? 0);
-}
