@@ -254,6 +254,8 @@ export const autoscaling: WorkflowSpec = {
               ...registration,
               "owner.$": "$$.Execution.Id",
               "error.$": "$.error",
+              // Whether the fleet was already changed (ApplyDecision's result), so the change is recorded.
+              "round.$": "$",
             },
             resultPath: "$.failureRecord",
             next: "RouteFailure",

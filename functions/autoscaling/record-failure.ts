@@ -17,18 +17,59 @@ const inputSchema = z.object({
   trigger: z.string(),
   owner: z.string(),
   error: caughtErrorSchema,
+  /** The execution's state when the error was caught: whether ApplyDecision had already changed the fleet. */
+  round: z
+    .object({
+      decided: z
+        .object({
+          decision: z.object({ action: z.string(), desired: z.number(), at: z.number() }).loose(),
+          loop: z.object({ iteration: z.number() }).loose(),
+        })
+        .loose()
+        .optional(),
+      applied: z.object({ applied: z.boolean(), desired: z.number() }).loose().optional(),
+    })
+    .loose()
+    .optional(),
 });
 
 /**
  * Records a failed round among the queue's decisions (GET shows it with the error) and releases the
- * lease at once, so the next alarm need not wait for it to run out.
+ * lease at once, so the next alarm need not wait for it to run out. If the fleet was already changed
+ * (ApplyDecision ran, RecordDecision did not), the applied decision is recorded too: no change to the
+ * service's desired count goes without a record.
  */
 export const recordFailure = async ({
   registrationId,
   trigger,
   owner,
   error,
+  round,
 }: z.infer<typeof inputSchema>) => {
+  const decided = round?.decided;
+  if (round?.applied?.applied === true && decided !== undefined) {
+    await callAws("PutItem", () =>
+      ddb.send(
+        new PutCommand({
+          TableName: STATE_TABLE_NAME,
+          Item: decisionItem({
+            registrationId,
+            owner,
+            at: decided.decision.at,
+            trigger,
+            outcome: "decided",
+            round: decided.loop.iteration,
+            detail: {
+              ...decided.decision,
+              applied: true,
+              // RecordDecision did not record it: say so beside the decision itself.
+              recordedAfter: error.Error,
+            },
+          }),
+        }),
+      ),
+    );
+  }
   await callAws("PutItem", () =>
     ddb.send(
       new PutCommand({

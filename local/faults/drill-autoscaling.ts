@@ -96,12 +96,10 @@ export const AUTOSCALING_DRILL: DrillCase[] = [
     expected: ok,
   },
   {
-    name: "autoscaling RecordDecision: AccessDeniedException is recorded as a failure",
+    name: "autoscaling RecordDecision: AccessDeniedException is recorded as a failure, the applied count too",
     step: "RecordDecision",
     rules: [denied("dynamodb", "PutItem")],
     expected: failed(ERRORS.AutoscalingFailed),
-    knownFinding:
-      "ApplyDecision already set the ECS desired count; RecordFailure records only the error, so the changed count is recorded nowhere",
   },
   {
     name: "autoscaling NotifyScaled: 500 on Publish is retried",
