@@ -8,6 +8,7 @@ import { type Notification, publishInput } from "../lib/notifications.js";
 import { stepBase } from "../lib/step-input.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
+import { runbook } from "./runbook.js";
 
 const NOTIFICATIONS_TOPIC_ARN = requireEnv("NOTIFICATIONS_TOPIC_ARN");
 
@@ -41,6 +42,13 @@ const inputSchema = z.object({
         .loose()
         .optional(),
       error: errorSchema.optional(),
+      snapshot: z
+        .object({
+          engineVersion: z.string(),
+          configuration: z.object({ revision: z.number() }).loose().optional(),
+        })
+        .loose()
+        .optional(),
       rollback: z
         .object({ runbook: z.array(z.string()).optional() })
         .loose()
@@ -61,6 +69,31 @@ function causeText(cause: string | undefined): string | undefined {
   }
 }
 
+type State = z.infer<typeof inputSchema>["state"];
+
+/**
+ * The operator's runbook: the one Rollback wrote, or, when Rollback itself failed, one from what the
+ * run planned and snapshotted, so a broker possibly left changed is never reported without one.
+ */
+function runbookOf(broker: z.infer<typeof brokerRefSchema>, state: State): string[] | undefined {
+  if (state.rollback?.runbook !== undefined) return state.rollback.runbook;
+  if (state.rollbackError === undefined) return undefined;
+  const target = state.plan?.targetEngineVersion;
+  return runbook({
+    brokerId: broker.brokerId,
+    brokerName: broker.brokerName,
+    error: state.error?.Error ?? state.rollbackError.Error,
+    engineChanged: target !== undefined && target !== state.snapshot?.engineVersion,
+    ...(state.snapshot === undefined ? {} : { fromEngineVersion: state.snapshot.engineVersion }),
+    ...(target === undefined ? {} : { toEngineVersion: target }),
+    configurationRolledBack: false,
+    ...(state.snapshot?.configuration === undefined
+      ? {}
+      : { fromRevision: state.snapshot.configuration.revision }),
+    rollbackFailed: state.rollbackError.Error,
+  });
+}
+
 /**
  * Ends one broker's maintenance: its state-table record gets the outcome, and the notifications topic
  * an event (`eventType` MaintenanceCompleted, MaintenanceSkipped, MaintenanceFailed or
@@ -70,6 +103,7 @@ export const reportOutcome = async (input: z.infer<typeof inputSchema>) => {
   const { runId, broker, status, state } = input;
   const error = state.rollbackError ?? state.error;
   const reason = state.reason ?? state.plan?.refusal ?? state.plan?.reasons?.join("; ");
+  const steps = runbookOf(broker, state);
   const outcome = {
     brokerId: broker.brokerId,
     brokerName: broker.brokerName,
@@ -79,7 +113,7 @@ export const reportOutcome = async (input: z.infer<typeof inputSchema>) => {
       : { targetEngineVersion: state.plan.targetEngineVersion }),
     ...(reason === undefined || reason === "" ? {} : { reason }),
     ...(error === undefined ? {} : { error: error.Error, cause: causeText(error.Cause)?.slice(0, 1000) }),
-    ...(state.rollback?.runbook === undefined ? {} : { runbook: state.rollback.runbook }),
+    ...(steps === undefined ? {} : { runbook: steps }),
   };
   await recordBrokerProgress(runId, broker.brokerId, "DONE", {
     ...outcome,

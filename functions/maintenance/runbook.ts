@@ -11,12 +11,19 @@ export interface RunbookInput {
   toEngineVersion?: string;
   configurationRolledBack: boolean;
   fromRevision?: number;
+  /** The rollback itself failed with this error: what the run changed may still be in place. */
+  rollbackFailed?: string;
 }
 
 export function runbook(input: RunbookInput): string[] {
   const steps = [
     `Look at broker ${input.brokerName} (${input.brokerId}): GET /brokers/${input.brokerId} shows its state, versions and pending changes; the maintenance run failed with ${input.error}.`,
   ];
+  if (input.rollbackFailed !== undefined) {
+    steps.push(
+      `The rollback failed too (${input.rollbackFailed}): the configuration may still be the newer revision. If GET /brokers/${input.brokerId} shows it, set revision ${input.fromRevision ?? "?"} back (UpdateBroker with that configuration revision) and reboot the broker.`,
+    );
+  }
   if (input.configurationRolledBack) {
     steps.push(
       `Its configuration was rolled back to revision ${input.fromRevision ?? "?"} and the broker rebooted; fix the newer revision before the next window, or it is applied again.`,

@@ -164,8 +164,6 @@ export const MAINTENANCE_DRILL: DrillCase[] = [
       denied("mq", "PUT /v1/brokers/*", { after: 1 }),
     ],
     expected: failed(E.CanaryFailed),
-    knownFinding:
-      "the broker stays on the new engine and revision, recorded FAILED with no runbook: ReportOutcome takes the runbook only from Rollback's result, which a failed Rollback has not",
   },
   {
     name: "maintenance CheckRollback: 503 on DescribeBroker is retried, rolled back",
