@@ -125,6 +125,10 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
     environment: ["STATE_TABLE_NAME"],
   },
+  "functions/failover/mark-delivered.handler": {
+    actions: ["dynamodb:UpdateItem"],
+    environment: ["STATE_TABLE_NAME"],
+  },
   "functions/failover/decide-promotion.handler": {
     actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
     environment: ["STATE_TABLE_NAME"],

@@ -8,6 +8,7 @@ const FUNCTIONS = {
   RecordCheck: "functions/failover/record-check.handler",
   PublishEvents: "functions/failover/publish-events.handler",
   NotifyChange: "functions/failover/notify-change.handler",
+  MarkDelivered: "functions/failover/mark-delivered.handler",
   DecidePromotion: "functions/failover/decide-promotion.handler",
   PromoteReplica: "functions/failover/promote-replica.handler",
   CheckReplica: "functions/failover/check-replica.handler",
@@ -139,8 +140,17 @@ export const failover: WorkflowSpec = {
                 resource: arn("NotifyChange"),
                 parameters: { "events.$": "$.check.events" },
                 resultPath: null,
-                next: "PromotionAction",
+                next: "MarkDelivered",
                 timeoutSeconds: 30,
+                catchTo: roundFailed,
+              }),
+              // Published and notified: out of the outbox (until then each round sends them again).
+              MarkDelivered: lambdaTask({
+                resource: arn("MarkDelivered"),
+                parameters: { "brokerId.$": "$.broker.brokerId", "version.$": "$.check.version" },
+                resultPath: null,
+                next: "PromotionAction",
+                timeoutSeconds: 20,
                 catchTo: roundFailed,
               }),
               PromotionAction: {

@@ -12,6 +12,11 @@ export interface RecordedState {
   state: FailoverState;
   /** Incremented by every write: a write succeeds only on the version it read. */
   version: number;
+  /**
+   * Events recorded but not yet both published and notified (an outbox): a later round carries them
+   * forward and sends them again until MarkDelivered clears them, so a failed publish loses nothing.
+   */
+  undelivered: FailoverEvent[];
 }
 
 /** The broker's recorded failover state, or undefined before its first check. */
@@ -31,9 +36,14 @@ export async function readFailoverState(brokerId: string): Promise<RecordedState
     brokerName: _name,
     version,
     updatedAt: _u,
+    undeliveredEvents,
     ...state
   } = item;
-  return { state: state as FailoverState, version: typeof version === "number" ? version : 0 };
+  return {
+    state: state as FailoverState,
+    version: typeof version === "number" ? version : 0,
+    undelivered: Array.isArray(undeliveredEvents) ? (undeliveredEvents as FailoverEvent[]) : [],
+  };
 }
 
 /**
@@ -46,7 +56,9 @@ export async function writeFailoverState(
   brokerName: string,
   state: FailoverState,
   readVersion: number | undefined,
-): Promise<void> {
+  undelivered: readonly FailoverEvent[] = [],
+): Promise<number> {
+  const version = (readVersion ?? 0) + 1;
   try {
     await callAws("PutItem", () =>
       ddb.send(
@@ -58,7 +70,8 @@ export async function writeFailoverState(
             brokerId,
             brokerName,
             ...state,
-            version: (readVersion ?? 0) + 1,
+            ...(undelivered.length === 0 ? {} : { undeliveredEvents: undelivered }),
+            version,
             updatedAt: new Date().toISOString(),
           },
           ...(readVersion === undefined
@@ -76,6 +89,7 @@ export async function writeFailoverState(
     }
     throw error;
   }
+  return version;
 }
 
 /** One history item per event; written again unchanged when a step is retried. */

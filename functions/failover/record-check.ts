@@ -25,8 +25,9 @@ const inputSchema = z.object({
 
 /**
  * Compares a round of probes with the recorded state (the pure detector decides), records the new
- * state (conditionally: overlapping runs cannot both record a change) and a history item per event,
- * and returns the events to publish. A stale round (a later one is recorded) publishes nothing.
+ * state (conditionally: overlapping runs cannot both record a change) with the events to send kept
+ * in it until they are out, and a history item per event; returns the events to publish (earlier
+ * undelivered ones first). A stale round (a later one is recorded) publishes nothing.
  */
 export const recordCheck = async ({ broker, probe }: z.infer<typeof inputSchema>) => {
   const recorded = await readFailoverState(broker.brokerId);
@@ -35,9 +36,17 @@ export const recordCheck = async ({ broker, probe }: z.infer<typeof inputSchema>
     { brokerId: broker.brokerId, brokerName: broker.brokerName, at: probe.at, probes: probe.probes },
     SETTINGS,
   );
-  if (!detection.stale) {
-    await writeFailoverState(broker.brokerId, broker.brokerName, detection.state, recorded?.version);
-  }
+  // The events still to send: those of earlier rounds whose publishing failed, then this round's.
+  const events = detection.stale ? [] : [...(recorded?.undelivered ?? []), ...detection.events];
+  const version = detection.stale
+    ? undefined
+    : await writeFailoverState(
+        broker.brokerId,
+        broker.brokerName,
+        detection.state,
+        recorded?.version,
+        events,
+      );
   await writeFailoverHistory(detection.events);
   return {
     status: detection.state.status,
@@ -47,8 +56,10 @@ export const recordCheck = async ({ broker, probe }: z.infer<typeof inputSchema>
     silentChecks: detection.state.consecutiveSilentChecks,
     at: probe.at,
     flapping: detection.state.flapping,
-    events: detection.events,
-    eventCount: detection.events.length,
+    events,
+    eventCount: events.length,
+    // The version written, for MarkDelivered once the events are out (none for a stale round).
+    version: version ?? null,
   };
 };
 

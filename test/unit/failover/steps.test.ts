@@ -96,6 +96,28 @@ describe("RecordCheck", () => {
     });
   });
 
+  it("sends again the events an earlier round recorded but could not send, keeping them until delivered", async () => {
+    // The recorded state says instance 1 is active, with an event still in the outbox.
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    await recordCheck({ broker, probe: { at: "2026-12-01T00:00:00.000Z", probes: probes(1) } });
+    const baseline = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {};
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: { ...baseline, undeliveredEvents: [failoverEvent] } });
+    ddb.on(PutCommand).resolves({});
+
+    const result = await recordCheck({
+      broker,
+      probe: { at: "2026-12-01T00:00:20.000Z", probes: probes(1) },
+    });
+
+    expect(result).toMatchObject({ eventCount: 1, events: [failoverEvent], version: 2 });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: "FAILOVER", undeliveredEvents: [failoverEvent], version: 2 }),
+      ConditionExpression: "version = :read",
+    });
+  });
+
   it("throws FailoverStateConflictError when another check wrote first", async () => {
     ddb.on(GetCommand).resolves({});
     ddb
