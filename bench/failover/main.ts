@@ -19,7 +19,7 @@ import { falseAlarms } from "./false-alarms.js";
 
 const { values } = parseArgs({
   options: {
-    kills: { type: "string", default: "10" },
+    kills: { type: "string", default: "20" },
     interval: { type: "string", default: "1" },
     "false-alarms": { type: "boolean", default: false },
     seconds: { type: "string", default: "3600" },
@@ -69,6 +69,20 @@ const javaCount = (brokerId: string) => {
   }
 };
 
+/**
+ * Whether the instance not listening has logged, since its latest start, that it waits for the lock
+ * as the standby (ActiveMQ's SharedFileLocker: "… is locked by another server. This broker is now in
+ * slave mode waiting a lock to be acquired").
+ */
+function standbyWaiting(brokerId: string, ports: number[]): boolean {
+  const standby = ports.findIndex((port) => listener(port) === undefined);
+  if (standby < 0) return false;
+  const log = path.join(dataDir, "brokers", brokerId, `instance-${standby + 1}`, "activemq.log");
+  if (!existsSync(log)) return false;
+  const text = readFileSync(log, "utf8");
+  return text.lastIndexOf("slave mode waiting a lock") > text.lastIndexOf("Using Persistence Adapter");
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
@@ -94,9 +108,14 @@ async function main() {
   const detected: number[] = [];
   const logged: number[] = [];
   for (let kill = 0; kill < kills; kill++) {
-    // Both JVMs up (the killed one restarted as the standby) before the next kill.
-    while (javaCount(brokerId) < 2) await sleep(200);
-    await sleep(3_000);
+    // A pair, not just two JVMs: the one not serving has reached the KahaDB lock and waits on it, so the
+    // kill is a failover and not an outage (a restarted JVM still booting cannot take over).
+    const standbyStarted = Date.now();
+    while (
+      !(javaCount(brokerId) === 2 && standbyWaiting(brokerId, ports)) &&
+      Date.now() - standbyStarted < 60_000
+    )
+      await sleep(200);
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: machine?.stateMachineArn,
