@@ -32,7 +32,10 @@ export class ScheduleRunner {
       key,
       this.clock.setTimer(() => {
         this.timers.delete(key);
-        this.fire(record.GroupName, record.Name, due);
+        // Node's timers run on a monotonic clock and may wake a millisecond before the wall clock
+        // reaches `due`: a schedule never fires before its time, so wait out the rest.
+        if (this.clock.now() < due) this.arm(record);
+        else this.fire(record.GroupName, record.Name, due);
       }, due - this.clock.now()),
     );
   }

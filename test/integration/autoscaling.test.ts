@@ -245,8 +245,9 @@ describe("consumer autoscaling on a real broker", () => {
         420_000,
       );
       const zeroAt = Date.now();
-      // Nothing wakes it again with no traffic: six more periods, watched by the sampler.
-      await sleep(6 * PERIOD_SECONDS * 1000);
+      // Nothing wakes it again with no traffic: three more periods (the alarms' evaluations), watched by
+      // the sampler.
+      await sleep(3 * PERIOD_SECONDS * 1000);
       expect(desiredHistory.filter((sample) => sample.at > zeroAt && sample.desired > 0)).toEqual([]);
       const counts = desiredHistory.map((sample) => sample.desired);
       const peak = counts.indexOf(Math.max(...counts));
