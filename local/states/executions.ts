@@ -99,15 +99,8 @@ export class Executions {
   }
 
   /**
-   * What happens to executions that were RUNNING when the local cloud stopped (a crash or a shutdown):
-   * they are re-run from the start with the same name and input, the way Step Functions redrives an
-   * execution (an `ExecutionRedriven` event, `redriveCount` + 1), rather than ended FAILED. The
-   * project's workflow steps are idempotent on the client token, so a re-run finds what the first run
-   * made (the broker, its configuration) and goes on; ending them FAILED would instead leave a broker
-   * unrecorded and uncompensated and the client token unusable, as an execution name cannot be reused.
-   * Unlike AWS's redrive, the re-run starts from StartAt, not from the state that was interrupted: the
-   * engine cannot restore a run's position. An execution whose state machine no longer exists ends
-   * FAILED with `States.Runtime`.
+   * Re-runs from StartAt, as a redrive, what was RUNNING when the local cloud stopped: ended FAILED it
+   * would leave a broker uncompensated (README.md, "The local cloud", Durability).
    */
   resumeInterrupted(): void {
     for (const record of this.records.values()) {
