@@ -1,3 +1,5 @@
+import type { LdapServerMetadata } from "../../functions/lib/ldap-server-metadata.js";
+
 /**
  * The contract between the Amazon MQ control plane (local/mq) and the real ActiveMQ processes
  * (local/brokers). The control plane owns the state (what Amazon MQ's API shows); the runtime owns
@@ -21,20 +23,10 @@ export interface InstancePorts {
 /**
  * An LDAP broker's directory (Amazon MQ's LdapServerMetadata, with the service account's password):
  * the runtime renders ActiveMQ's JAAS LDAPLoginModule from it and points the configuration's
- * cachedLDAPAuthorizationMap at the same directory.
+ * cachedLDAPAuthorizationMap at the same directory. Hosts are reached over plain LDAP (port 389
+ * unless given): the local brokers have no TLS.
  */
-export interface BrokerLdap {
-  /** `host` or `host:port`; reached over plain LDAP (port 389 unless given): the local brokers have no TLS. */
-  hosts: string[];
-  userBase: string;
-  userSearchMatching: string;
-  userSearchSubtree?: boolean;
-  userRoleName?: string;
-  roleBase: string;
-  roleName?: string;
-  roleSearchMatching: string;
-  roleSearchSubtree?: boolean;
-  serviceAccountUsername: string;
+export interface BrokerLdap extends LdapServerMetadata {
   serviceAccountPassword: string;
 }
 

@@ -18,19 +18,9 @@ import type { Fields } from "./fields.js";
  */
 
 /** What mq.json keeps: the metadata, with the password sealed by the data directory's key. */
-export interface LdapRecord {
-  hosts: string[];
-  userBase: string;
-  userSearchMatching: string;
-  userSearchSubtree?: boolean;
-  userRoleName?: string;
-  roleBase: string;
-  roleName?: string;
-  roleSearchMatching: string;
-  roleSearchSubtree?: boolean;
-  serviceAccountUsername: string;
+export type LdapRecord = Omit<BrokerLdap, "serviceAccountPassword"> & {
   sealedServiceAccountPassword: string;
-}
+};
 
 const KEY_FILE = "mq-ldap.key";
 
