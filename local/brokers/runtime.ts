@@ -124,24 +124,9 @@ function writeInstanceFiles(
 }
 
 /**
- * Runs each Amazon MQ broker as real ActiveMQ JVMs on 127.0.0.1: one for SINGLE_INSTANCE, an
- * active/standby pair sharing one KahaDB store for ACTIVE_STANDBY_MULTI_AZ, three networked
- * brokers for CLUSTER_MULTI_AZ.
- *
- * `start` on a broker that is already running throws `BrokerAlreadyRunningError` (a reboot is
- * `stop` then `start`); it never silently restarts one. A configuration that cannot be rendered
- * throws `BrokerConfigurationError` before anything is written; a broker that does not come up
- * throws `BrokerStartError` with the JVM's first error, after stopping every JVM it started.
- *
- * Once started, the broker is supervised: a JVM that exits on its own (crash, kill -9) is restarted
- * with the same configuration and ports after a backoff (`supervisor.ts`); a dead instance of an
- * active/standby pair first waits for its partner to take over, then comes back as the standby.
- * After too many consecutive failures the instance is left stopped (`status` shows no pid).
- * `stop`, `destroy` and `stopAll` cancel pending restarts.
- *
- * JVMs die with this Node process (exit and signal handlers). If Node itself is SIGKILLed they
- * survive; the next `start`, `stop` or `destroy` of that broker finds them by their pid files
- * and kills them.
+ * Amazon MQ brokers as real, supervised ActiveMQ JVMs on 127.0.0.1 (what each mode runs and how
+ * restarts go: README.md, "The local cloud", Real brokers). JVMs a SIGKILLed Node left behind are
+ * found by their pid files and killed by the next `start`, `stop` or `destroy` of their broker.
  */
 export class ActiveMqRuntime implements BrokerRuntime {
   private readonly dataDir: string;
@@ -244,12 +229,9 @@ export class ActiveMqRuntime implements BrokerRuntime {
   }
 
   /**
-   * Restarts a running broker with `spec` (a new configuration revision, users), as Amazon MQ's
-   * RebootBroker does. An active/standby pair is restarted one instance at a time, standby first:
-   * the standby comes back on the new files and waits for the store's lock, then the active one
-   * stops, the new standby takes over (a failover of about a second), and the old active comes back
-   * as the standby. One instance serves throughout. Any other broker (or one not running) is
-   * stopped and started. Rejects, leaving nothing running, when the broker cannot run on `spec`.
+   * RebootBroker with `spec`: a pair one instance at a time, standby first, so one always serves
+   * (README.md, "Maintenance and upgrades", Locally); anything else is stopped and started.
+   * Rejects, leaving nothing running, when the broker cannot run on `spec`.
    */
   async reboot(spec: BrokerRunSpec): Promise<void> {
     const broker = this.brokers.get(spec.brokerId);
@@ -349,11 +331,8 @@ export class ActiveMqRuntime implements BrokerRuntime {
   }
 
   /**
-   * SIGKILLs the broker's instances (all, or `options.instance`), as a crash would: the supervisor
-   * then does what it does after any crash. With `exhaustRestarts` the instance's count of
-   * consecutive failures is set one short of the policy's limit first, so this exit makes the
-   * supervisor give up on it at once (the path it takes after `maxConsecutiveFailures` crashes in a
-   * row, without waiting through the backoffs). Resolves once the killed JVMs have exited.
+   * SIGKILL, as a crash would (`mqops chaos kill`, README.md "Hardening"); `exhaustRestarts` sets the
+   * failure count one short of the limit so the supervisor gives up at once. Resolves once they exited.
    */
   async kill(brokerId: string, options: KillOptions = {}): Promise<number[]> {
     const broker = this.brokers.get(brokerId);
