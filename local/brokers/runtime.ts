@@ -7,6 +7,7 @@ import { brokerDirectory, type InstanceLayout, instanceCount, instanceLayout } f
 import { acceptsConnections, allocateInstancePorts, isPortFree } from "./ports.js";
 import { ActiveMqProcess, STOP_GRACE_MS, stopOrphan } from "./process.js";
 import { renderActiveMqXml, renderExtraFiles, renderLog4jProperties } from "./render.js";
+import { NODE_TIMERS, type SupervisionTimers } from "./supervision-timers.js";
 import {
   DEFAULT_RESTART_POLICY,
   decideAfterExit,
@@ -34,6 +35,8 @@ export interface ActiveMqRuntimeOptions {
   javaCommand?: string;
   /** When and how often an instance whose JVM dies on its own is restarted. */
   restartPolicy?: RestartPolicy;
+  /** What schedules the supervisor's restarts and failover polls. Default Node's timers. */
+  timers?: SupervisionTimers;
 }
 
 /** The user a cluster's network connectors log in to their peers as; its password is new on every start. */
@@ -73,7 +76,7 @@ interface RunningInstance {
   active: boolean;
   supervision: SupervisionRecord;
   /** The pending step of a restart (waiting for a failover, then the backoff). */
-  restartTimer?: NodeJS.Timeout;
+  pendingRestart?: { cancel(): void };
   /** Set while `reboot` replaces this JVM on purpose: its exit is not a crash to supervise. */
   replacing?: boolean;
   /** The supervisor gave up restarting it (until the broker is stopped and started again). */
@@ -133,6 +136,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
   private readonly startTimeoutMs: number;
   private readonly javaCommand: string;
   private readonly restartPolicy: RestartPolicy;
+  private readonly timers: SupervisionTimers;
   private readonly brokers = new Map<string, RunningBroker>();
   /** Ports of brokers started before, so `status` of a stopped broker still lists its instances. */
   private readonly knownPorts = new Map<string, InstancePorts[]>();
@@ -142,6 +146,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
     this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.javaCommand = options.javaCommand ?? "java";
     this.restartPolicy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
+    this.timers = options.timers ?? NODE_TIMERS;
   }
 
   allocatePorts(mode: DeploymentMode): Promise<InstancePorts[]> {
@@ -279,7 +284,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
     extraFiles: Record<string, string> = {},
   ): Promise<void> {
     instance.replacing = true;
-    clearTimeout(instance.restartTimer);
+    instance.pendingRestart?.cancel();
     try {
       await instance.process.stop();
       this.failIfStopped(brokerId, broker);
@@ -463,7 +468,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
   private async stopBroker(brokerId: string, broker: RunningBroker): Promise<void> {
     // Synchronously, before any await: a restart checks this flag right before it spawns.
     broker.stopping = true;
-    for (const instance of broker.instances) clearTimeout(instance.restartTimer);
+    for (const instance of broker.instances) instance.pendingRestart?.cancel();
     // Which one holds the lock now (a failover may have happened since the last check).
     await this.refresh(broker);
     const standbys = broker.instances.filter((instance) => !instance.active);
@@ -511,19 +516,17 @@ export class ActiveMqRuntime implements BrokerRuntime {
         .map((other) => ({ running: other.process.running, active: other.active }));
       const waitedMs = Date.now() - exitedAt;
       if (mayScheduleRestart(broker.deploymentMode, partners, waitedMs, this.restartPolicy)) {
-        this.schedule(instance, decision.delayMs, () => void this.restart(brokerId, broker, instance));
+        this.schedule(instance, decision.delayMs, () => this.restart(brokerId, broker, instance));
       } else {
-        this.schedule(instance, FAILOVER_POLL_MS, () => void awaitFailover());
+        this.schedule(instance, FAILOVER_POLL_MS, awaitFailover);
       }
     };
     void awaitFailover();
   }
 
-  private schedule(instance: RunningInstance, delayMs: number, step: () => void): void {
-    clearTimeout(instance.restartTimer);
-    instance.restartTimer = setTimeout(step, delayMs);
-    // A pending restart must not keep Node alive; the exit handlers stop what runs.
-    instance.restartTimer.unref();
+  private schedule(instance: RunningInstance, delayMs: number, step: () => Promise<void>): void {
+    instance.pendingRestart?.cancel();
+    instance.pendingRestart = this.timers.after(delayMs, step);
   }
 
   /**
@@ -531,7 +534,7 @@ export class ActiveMqRuntime implements BrokerRuntime {
    * ports). The ports are checked first: a SIGKILLed JVM's threads can hold them a moment longer.
    */
   private async restart(brokerId: string, broker: RunningBroker, instance: RunningInstance): Promise<void> {
-    instance.restartTimer = undefined;
+    instance.pendingRestart = undefined;
     const deadline = Date.now() + STOP_GRACE_MS;
     const portsFree = async () =>
       (await isPortFree(instance.ports.openwire)) && (await isPortFree(instance.ports.stomp));

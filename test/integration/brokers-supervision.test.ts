@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
+import { instanceLayout } from "../../local/brokers/layout.js";
 import { acceptsConnections } from "../../local/brokers/ports.js";
 import { ActiveMqRuntime } from "../../local/brokers/runtime.js";
 import type {
@@ -12,6 +13,7 @@ import type {
   InstancePorts,
   InstanceStatus,
 } from "../../local/brokers/types.js";
+import { ManualTimers } from "./support/manual-timers.js";
 import { StompSession } from "./support/stomp-client.js";
 
 // Real ActiveMQ JVMs (Debian's activemq 5.17): each start takes 2–5 s on two cores.
@@ -21,9 +23,15 @@ const RESTART_WITHIN_MS = 15_000;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "mqops-supervision-"));
 const runtime = new ActiveMqRuntime({ dataDir });
-// Fast backoff and an early give-up, so that a crash loop ends within seconds.
+// Restarts and failover polls wait until the test runs them: a test shows that nothing is left to
+// happen (nothing pending) instead of sleeping through the backoffs.
+const heldTimers = new ManualTimers();
+const heldRuntime = new ActiveMqRuntime({ dataDir, timers: heldTimers });
+// An early give-up, so that a crash loop ends after three failures (its backoffs run when the test says).
+const impatientTimers = new ManualTimers();
 const impatientRuntime = new ActiveMqRuntime({
   dataDir,
+  timers: impatientTimers,
   restartPolicy: {
     initialBackoffMs: 200,
     maxBackoffMs: 400,
@@ -84,6 +92,16 @@ async function within(what: string, timeoutMs: number, condition: () => Promise<
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
+/** How many times the instance's log has said it waits for the store's lock (a standby's start). */
+function lockWaitsLogged(spec: BrokerRunSpec, index: number): number {
+  const { logFile } = instanceLayout(dataDir, spec.brokerId, spec.deploymentMode, index);
+  try {
+    return readFileSync(logFile, "utf8").split("is locked by another server").length - 1;
+  } catch {
+    return 0;
+  }
+}
+
 /** Polls the runtime until the instance runs a JVM other than `oldPid`; resolves with the time it took. */
 function restartedWithin(spec: BrokerRunSpec, index: number, oldPid: number, timeoutMs: number) {
   return within(`restart of ${spec.brokerId} instance ${index + 1}`, timeoutMs, async () => {
@@ -93,7 +111,7 @@ function restartedWithin(spec: BrokerRunSpec, index: number, oldPid: number, tim
 }
 
 afterAll(async () => {
-  await Promise.all([runtime.stopAll(), impatientRuntime.stopAll()]);
+  await Promise.all([runtime.stopAll(), heldRuntime.stopAll(), impatientRuntime.stopAll()]);
   expect(javaRunningUnder(dataDir)).toBe(false);
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -115,6 +133,7 @@ describe("ACTIVE_STANDBY_MULTI_AZ under supervision", () => {
       await sender.sendPersistent("ledger", early);
       await sender.close();
 
+      const lockWaitsBefore = lockWaitsLogged(spec, first);
       process.kill(firstPid, "SIGKILL");
       const killed = Date.now();
       const takeoverMs = await within("takeover by the standby", 30_000, () =>
@@ -126,7 +145,9 @@ describe("ACTIVE_STANDBY_MULTI_AZ under supervision", () => {
       );
 
       // The restarted JVM waits for the lock the other one holds: a standby, listening on nothing.
-      await sleep(3_000);
+      await within("the restarted instance waiting for the lock", 30_000, async () => {
+        return lockWaitsLogged(spec, first) > lockWaitsBefore;
+      });
       const restarted = await runtime.checkStatus(spec.brokerId);
       expect(restarted[first]).toMatchObject({ active: false, pid: expect.any(Number), restarts: 1 });
       expect(restarted[second]).toEqual({ ports: portsOf(spec, second), active: true, pid: secondPid });
@@ -256,11 +277,16 @@ describe("an instance that keeps failing", () => {
       process.kill(pid, "SIGKILL");
       const killed = Date.now();
       await within("two failed restarts", RESTART_WITHIN_MS, async () => {
+        await impatientTimers.elapse(); // each backoff passes at once
         const [instance] = impatientRuntime.status(spec.brokerId);
         return instance?.restarts === 2 && instance.pid === undefined;
       });
-      console.info(`crash loop: gave up after 2 failed restarts, ${Date.now() - killed} ms after kill -9`);
-      await sleep(3_000);
+      console.info(
+        `crash loop: gave up after 2 failed restarts, ${Date.now() - killed} ms after kill -9 (backoffs skipped)`,
+      );
+      // Nothing is left to happen: no restart pending, and running whatever was pending changes nothing.
+      await impatientTimers.elapse();
+      expect(impatientTimers.pending).toBe(0);
 
       expect(impatientRuntime.status(spec.brokerId)).toEqual([
         // gaveUp: DescribeBroker shows such a broker as CRITICAL_ACTION_REQUIRED (local/mq/brokers.ts).
@@ -278,15 +304,17 @@ describe("stop after a kill", () => {
     "stop() right after kill -9 leaves nothing to restart",
     async () => {
       const spec = await brokerSpec("SINGLE_INSTANCE");
-      await runtime.start(spec);
-      const pid = pidOf(runtime.status(spec.brokerId), 0);
+      await heldRuntime.start(spec);
+      const pid = pidOf(heldRuntime.status(spec.brokerId), 0);
 
       process.kill(pid, "SIGKILL");
-      await runtime.stop(spec.brokerId);
-      await sleep(5_000);
+      await heldRuntime.stop(spec.brokerId);
+      // Any restart the supervisor scheduled runs now, as if its backoff had passed.
+      await heldTimers.elapse();
+      expect(heldTimers.pending).toBe(0);
 
       expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
-      expect(runtime.status(spec.brokerId)).toEqual([{ ports: portsOf(spec, 0), active: false }]);
+      expect(heldRuntime.status(spec.brokerId)).toEqual([{ ports: portsOf(spec, 0), active: false }]);
       expect(await accepting(portsOf(spec, 0))).toBe(false);
     },
     BROKER_TEST_TIMEOUT_MS,
@@ -296,21 +324,22 @@ describe("stop after a kill", () => {
     "stop() while a restart waits for its backoff cancels it",
     async () => {
       const spec = await brokerSpec("SINGLE_INSTANCE");
-      await runtime.start(spec);
-      const pid = pidOf(runtime.status(spec.brokerId), 0);
+      await heldRuntime.start(spec);
+      const pid = pidOf(heldRuntime.status(spec.brokerId), 0);
 
       process.kill(pid, "SIGKILL");
-      // The runtime has seen the exit (no pid) and scheduled the restart 1 s later.
+      // The runtime has seen the exit (no pid) and scheduled the restart, which waits for the test.
       await within(
-        "the exit noticed",
+        "the restart scheduled",
         2_000,
-        async () => runtime.status(spec.brokerId)[0]?.pid === undefined,
+        async () => heldRuntime.status(spec.brokerId)[0]?.pid === undefined && heldTimers.pending === 1,
       );
-      await runtime.stop(spec.brokerId);
-      await sleep(5_000);
+      await heldRuntime.stop(spec.brokerId);
+      expect(heldTimers.pending).toBe(0);
+      await heldTimers.elapse();
 
       expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
-      expect(runtime.status(spec.brokerId)).toEqual([{ ports: portsOf(spec, 0), active: false }]);
+      expect(heldRuntime.status(spec.brokerId)).toEqual([{ ports: portsOf(spec, 0), active: false }]);
     },
     BROKER_TEST_TIMEOUT_MS,
   );
@@ -319,18 +348,19 @@ describe("stop after a kill", () => {
     "stopAll() while an active/standby instance waits to be restarted leaves no JVM",
     async () => {
       const spec = await brokerSpec("ACTIVE_STANDBY_MULTI_AZ");
-      await runtime.start(spec);
-      const status = await runtime.checkStatus(spec.brokerId);
+      await heldRuntime.start(spec);
+      const status = await heldRuntime.checkStatus(spec.brokerId);
       const standby = status.findIndex((instance) => !instance.active);
 
       process.kill(pidOf(status, standby), "SIGKILL");
       await within(
-        "the exit noticed",
+        "the exit noticed and the restart scheduled",
         2_000,
-        async () => runtime.status(spec.brokerId)[standby]?.pid === undefined,
+        async () => heldRuntime.status(spec.brokerId)[standby]?.pid === undefined && heldTimers.pending === 1,
       );
-      await runtime.stopAll();
-      await sleep(5_000);
+      await heldRuntime.stopAll();
+      expect(heldTimers.pending).toBe(0);
+      await heldTimers.elapse();
 
       expect(javaRunningUnder(path.join(dataDir, spec.brokerId))).toBe(false);
     },
