@@ -21,7 +21,7 @@ import {
   type TraceResult,
 } from "./run.js";
 import { buildWorkload, type Workload } from "./simulator.js";
-import { policyStats } from "./stats.js";
+import { policyStats, spread as spreadOf } from "./stats.js";
 import { builtInTraces, DEFAULT_SERVICE_SECONDS, readTraceFile, type Trace } from "./traces.js";
 
 const USAGE = `Usage: npm run bench:autoscaling -- [--full] [--test N] [--training N] [--set test|training]
@@ -221,7 +221,7 @@ function printPerTrace(results: readonly TraceResult[]): void {
     return [
       r.name,
       String(r.size.oracle),
-      String(r.size.flapFree),
+      String(r.size.reactive),
       (r.size.oracle / (FAMILY_MINUTES + TAIL_MINUTES)).toFixed(1),
       ratio(r, "mqops"),
       seconds(m?.p95 ?? 0),
@@ -233,7 +233,10 @@ function printPerTrace(results: readonly TraceResult[]): void {
     ];
   });
   console.log(
-    table(["trace", "oracle", "mean fleet", "mqops", "p95", "actions", "flaps", "keda(hs)", "p95", ""], rows),
+    table(
+      ["trace", "oracle", "floor", "mean fleet", "mqops", "p95", "actions", "flaps", "keda(hs)", "p95", ""],
+      rows,
+    ),
   );
 }
 
@@ -255,6 +258,7 @@ function printDistributions(results: readonly TraceResult[]): void {
         policy,
         `${s.vsOracle.median.toFixed(2)} ${s.vsOracle.p90.toFixed(2)} ${s.vsOracle.worst.toFixed(2)}`,
         s.totalVsOracle.toFixed(2),
+        `${count(s.excess.median)} ${count(s.excess.p90)} ${count(s.excess.worst)}`,
         `${s.p95VsTarget.median.toFixed(2)} ${s.p95VsTarget.p90.toFixed(2)} ${fmtWorst(s.p95VsTarget.worst)}`,
         String(s.late),
         `${s.flapping} (${s.flaps})`,
@@ -269,6 +273,7 @@ function printDistributions(results: readonly TraceResult[]): void {
         "policy",
         "×oracle med p90 worst",
         "×oracle total",
+        "excess med p90 worst",
         "p95/target med p90 worst",
         "p95 late",
         "flapping (flaps)",
@@ -284,6 +289,15 @@ function printDistributions(results: readonly TraceResult[]): void {
         capped.map((r) => `${r.name} (oracle peak ${r.size.oraclePeak})`).join(", "),
     );
   }
+}
+
+/** Consumer-minutes, short: 1234, 56k, 7.8M. */
+function count(value: number): string {
+  const v = Math.round(value);
+  if (Math.abs(v) >= 10_000_000) return `${(v / 1_000_000).toFixed(0)}M`;
+  if (Math.abs(v) >= 1_000_000) return `${(v / 1_000_000).toFixed(1)}M`;
+  if (Math.abs(v) >= 10_000) return `${Math.round(v / 1_000)}k`;
+  return String(v);
 }
 
 function fmtWorst(value: number): string {
@@ -328,17 +342,36 @@ console.log(
   `  ${verdict(oracleRatio <= 1.25)} consumer-minutes at most 1.25x the oracle's in total: ${oracleRatio.toFixed(2)}x (${Math.round(mqTotal)} vs ${oracleTotal})`,
 );
 const over = judged.filter((r) => ratioOf(r) > 1.6);
+const excessOf = (r: TraceResult): number => run(r, "mqops").consumerMinutes - r.size.oracle;
+const [mostExcess] = worstBy(excessOf, 1);
 console.log(
   `  ${verdict(worstRatio <= 1.6)} at most 1.6x the oracle's on the worst trace: ${worstRatio.toFixed(2)}x; ${over.length} trace(s) above 1.6x${over.length ? ` (${byFamily(over)})` : ""}`,
 );
-const floorBound = over.filter((r) => r.size.flapFree > 1.6 * r.size.oracle);
+if (mostExcess) {
+  // A ratio over a tiny oracle (13 consumer-minutes in 8 hours) says little alone: the excess is what it costs.
+  console.log(
+    `          excess over the oracle, in consumer-minutes: median ${count(spreadOf(judged.map(excessOf)).median)}, ` +
+      `worst ${count(excessOf(mostExcess))} (${mostExcess.name}, ${ratioOf(mostExcess).toFixed(2)}x, ` +
+      `${(excessOf(mostExcess) / mostExcess.size.runMinutes).toFixed(1)} consumers on average over the run); ` +
+      `of the traces above 1.6x, ${over.filter((r) => excessOf(r) <= r.size.runMinutes).length} are above it by at most one consumer on average.`,
+  );
+}
 if (over.length > 0) {
-  const vsFloor = (r: TraceResult): number => run(r, "mqops").consumerMinutes / Math.max(1, r.size.flapFree);
+  // Two estimates say what a policy that never flaps cannot avoid (oracle.ts): light sporadic traffic pays a
+  // consumer per stretch of arrivals (flap-free floor); bursts pay the start-up and a fleet held for the
+  // flap window (reactive floor, which includes the other).
+  const light = over.filter((r) => r.size.flapFree > 1.6 * r.size.oracle);
+  const reactive = over.filter((r) => !light.includes(r) && r.size.reactive > 1.6 * r.size.oracle);
+  const rest = over.filter((r) => !light.includes(r) && !reactive.includes(r));
+  const vsFloor = (r: TraceResult): number => run(r, "mqops").consumerMinutes / Math.max(1, r.size.reactive);
   const overFloor = over.filter((r) => vsFloor(r) > 1.6);
   console.log(
-    `          ${floorBound.length} of them are light, sporadic traffic where a policy that never flaps pays more than 1.6x ` +
-      `the oracle (flap-free floor: a consumer stays 11 min per stretch of arrivals and stays off 11 min, while the oracle runs ` +
-      `one consumer-minute every few minutes); against that floor, ${overFloor.length} trace(s) are above 1.6x` +
+    `          why: ${light.length} light, sporadic traffic (a policy that never flaps keeps a consumer 11 min per stretch of ` +
+      `arrivals and off 11 min; the oracle runs a consumer-minute every few minutes)${light.length ? ` (${byFamily(light)})` : ""}; ` +
+      `${reactive.length} bursts and high phases (learned a minute late, start-up 10-120 s, the fleet held 11 min so that ` +
+      `scaling in is not a flap; the oracle starts consumers at once and drops them the next minute)` +
+      `${reactive.length ? ` (${byFamily(reactive)})` : ""}; ${rest.length} neither${rest.length ? ` (${byFamily(rest)})` : ""}. ` +
+      `Against that floor (the larger estimate; oracle.ts), ${overFloor.length} trace(s) are above 1.6x` +
       (overFloor.length ? ` (${byFamily(overFloor)})` : "") +
       ` and the worst is ${Math.max(...over.map(vsFloor)).toFixed(2)}x.`,
   );
@@ -346,7 +379,7 @@ if (over.length > 0) {
 for (const r of worstBy(ratioOf).filter((r) => ratioOf(r) > 1.6)) {
   console.log(
     `          ${r.name}: ${ratioOf(r).toFixed(2)}x (${Math.round(run(r, "mqops").consumerMinutes)} vs ${r.size.oracle}; ` +
-      `flap-free floor ${r.size.flapFree}; busy time ${Math.round(r.size.work)}); ${r.description}`,
+      `floor ${r.size.reactive}; busy time ${Math.round(r.size.work)}); ${r.description}`,
   );
 }
 const kedaTrain = judged.filter((r) => {

@@ -96,3 +96,63 @@ export function flapFreeFloor(workload: Workload, targetWaitSeconds: number): nu
   });
   return minutes;
 }
+
+/**
+ * An estimate of the least a policy pays that keeps every wait within the target, never flaps and cannot
+ * see the future: what the oracle's bound leaves out on bursts and square waves' high phases.
+ * - A policy learns of a minute's messages from that minute's window and a consumer it then starts takes
+ *   messages `startupSeconds` later: each minute's work is available only from the next minute plus the
+ *   start-up (rounded to whole minutes), due when the oracle's is.
+ * - Without foresight it spreads the work it knows of evenly up to its deadlines (the fewest consumers that
+ *   meet every deadline of what is known), rather than in one minute at the last moment as the oracle may.
+ * - A fleet raised for a need is held FLAP_FREE_HOLD_MINUTES: a scale-in sooner reverses the scale-out
+ *   within 600 s. So each minute pays the highest need of the last FLAP_FREE_HOLD_MINUTES.
+ * An estimate, not a proven bound (idle consumers already running may take work sooner; a fleet raised
+ * once may be held through two peaks), so the bench uses it only to say which traces no policy that never
+ * flaps brings within a ratio of the oracle, never to judge a policy.
+ */
+export function reactiveFloor(workload: Workload, targetWaitSeconds: number, startupSeconds: number): number {
+  const { counts, service } = workload;
+  const minutes = counts.length;
+  const delay = 1 + Math.round(startupSeconds / 60);
+  let longest = 0;
+  for (let m = 0; m < minutes; m++) longest = Math.max(longest, service[m] ?? 0);
+  const horizon = Math.ceil((targetWaitSeconds + longest) / 60) + 2;
+  const last = minutes + delay + horizon;
+  const available = new Float64Array(last + 1);
+  const due = new Float64Array(last + 1);
+  for (let m = 0; m < minutes; m++) {
+    const s = service[m] ?? 0;
+    const work = (counts[m] ?? 0) * s;
+    if (work <= 0) continue;
+    available[m + delay] = (available[m + delay] ?? 0) + work;
+    const q = Math.max((targetWaitSeconds + s) / 60, delay);
+    const whole = Math.floor(q);
+    const late = q - whole;
+    due[m + whole] = (due[m + whole] ?? 0) + work * (1 - late);
+    due[m + whole + 1] = (due[m + whole + 1] ?? 0) + work * late;
+  }
+  const cumulativeDue = new Float64Array(last + 2);
+  for (let m = 0; m <= last; m++) cumulativeDue[m + 1] = (cumulativeDue[m] ?? 0) + (due[m] ?? 0);
+  const need = new Float64Array(last + 1);
+  let cumulativeAvailable = 0;
+  let done = 0;
+  for (let t = 0; t <= last; t++) {
+    cumulativeAvailable += available[t] ?? 0;
+    let consumers = 0;
+    for (let h = 1; h <= horizon && t + h - 1 <= last; h++) {
+      const known = Math.min(cumulativeDue[t + h] ?? 0, cumulativeAvailable) - done;
+      if (known > 1e-6) consumers = Math.max(consumers, Math.ceil(known / (60 * h) - 1e-9));
+    }
+    need[t] = consumers;
+    done = Math.min(done + 60 * consumers, cumulativeAvailable);
+  }
+  let total = 0;
+  for (let m = 0; m <= last; m++) {
+    let held = 0;
+    for (let k = Math.max(0, m - FLAP_FREE_HOLD_MINUTES + 1); k <= m; k++)
+      held = Math.max(held, need[k] ?? 0);
+    total += held;
+  }
+  return total;
+}

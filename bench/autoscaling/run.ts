@@ -4,7 +4,7 @@ import {
   scalingSettings,
   scalingSettingsSchema,
 } from "../../functions/autoscaling/settings.js";
-import { flapFreeFloor, oracleBound, workConsumerMinutes } from "./oracle.js";
+import { flapFreeFloor, oracleBound, reactiveFloor, workConsumerMinutes } from "./oracle.js";
 import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
 import { type RunSummary, summarise } from "./report.js";
 import { type Autoscaler, simulate, type Workload } from "./simulator.js";
@@ -36,7 +36,14 @@ export interface Sizing {
   oraclePeak: number;
   /** A lower bound for policies that never flap (light, sporadic traffic); see flapFreeFloor. */
   flapFree: number;
+  /**
+   * The larger of that and an estimate for policies that never flap and cannot see the future (start-up,
+   * a burst's fleet held for the flap window); see reactiveFloor. It explains traces, never judges them.
+   */
+  reactive: number;
   work: number;
+  /** Minutes simulated: the trace and the drained tail. */
+  runMinutes: number;
   /** The oracle needs more consumers in some minute than the settings allow. */
   capped: boolean;
 }
@@ -56,17 +63,21 @@ export function sizing(workload: Workload, options: BenchOptions): Sizing {
   const peakConsumers = Math.max(1, Math.ceil(peakWork / 60 / STATIC_UTILISATION));
   const firstMinute = (counts[0] ?? 0) * (service[0] ?? 0);
   const maxConsumers = Math.min(CONSUMER_CAP, Math.max(20, 3 * peakConsumers, bound.peakConsumers));
+  const startupSeconds = workload.trace.startupSeconds ?? options.startupSeconds;
+  const flapFree = Math.max(bound.consumerMinutes, flapFreeFloor(workload, options.targetWaitSeconds));
   return {
     peakConsumers: Math.min(peakConsumers, maxConsumers),
     initialConsumers:
       firstMinute > 0 ? Math.min(maxConsumers, Math.ceil(firstMinute / 60 / STATIC_UTILISATION)) : 0,
     maxConsumers,
     meanService: messages > 0 ? total / messages : (workload.trace.serviceSeconds[0] ?? 2),
-    startupSeconds: workload.trace.startupSeconds ?? options.startupSeconds,
+    startupSeconds,
     oracle: bound.consumerMinutes,
     oraclePeak: bound.peakConsumers,
-    flapFree: Math.max(bound.consumerMinutes, flapFreeFloor(workload, options.targetWaitSeconds)),
+    flapFree,
+    reactive: Math.max(flapFree, reactiveFloor(workload, options.targetWaitSeconds, startupSeconds)),
     work: workConsumerMinutes(workload),
+    runMinutes: counts.length + TAIL_MINUTES,
     capped: bound.peakConsumers > CONSUMER_CAP,
   };
 }

@@ -153,7 +153,9 @@ interface Starting {
 
 /**
  * A fluid run in five-second steps. Each minute's messages arrive evenly over it and are taken first in,
- * first out at the rate the ready consumers allow (consumers ÷ the minute's mean service time); each
+ * first out at the rate the ready consumers allow. A message's service time is the trace's mean at the
+ * time it is served (consumers slow down, whatever they take) times its own arrival minute's draw: a
+ * minute of one message must not set the speed at which a backlog of thousands is served. Each
  * step's arrivals are one cohort, so a run costs minutes × steps whatever the message rate. At each
  * minute boundary the minute's window is published as Amazon MQ would (per-minute counts, end-of-minute
  * gauges, queue size = waiting + one in flight per busy consumer), the policy decides, and the fleet
@@ -185,13 +187,19 @@ export function simulate(
   let peakBacklog = 0;
   let lastOut: number | undefined;
   let lastIn: number | undefined;
-  const lastService = service[traceMinutes - 1] ?? trace.serviceSeconds.at(-1) ?? 2;
+  const lastService = trace.serviceSeconds.at(-1) ?? 2;
+  // Each arrival minute's draw relative to the trace's mean then: what its messages cost whenever served.
+  const draw = new Float64Array(traceMinutes);
+  for (let m = 0; m < traceMinutes; m++) {
+    const mean = trace.serviceSeconds[m] ?? 2;
+    draw[m] = mean > 0 ? (service[m] ?? mean) / mean : 1;
+  }
 
   for (let minute = 0; minute < minutes; minute++) {
     const end = 60 * (minute + 1);
     consumerMinutes += ready + starting.reduce((sum, s) => sum + s.count, 0);
     const perStep = minute < traceMinutes ? (counts[minute] ?? 0) / STEPS : 0;
-    const meanService = minute < traceMinutes ? (service[minute] ?? 2) : lastService;
+    const meanService = minute < traceMinutes ? (trace.serviceSeconds[minute] ?? 2) : lastService;
     let busySecondsLastStep = 0;
     for (let step = 0; step < STEPS; step++) {
       const k = minute * STEPS + step;
@@ -209,28 +217,32 @@ export function simulate(
           available += (s.count * (t0 + DT - s.ready)) / DT;
         }
       }
-      const capacity = (available * DT) / meanService;
+      // Consumer-seconds of the step, spent on the oldest messages first.
+      const capacity = available * DT;
+      let used = 0;
       let served = 0;
-      while (head <= k && capacity - served > 1e-12) {
+      while (head <= k && capacity - used > 1e-9) {
         const left = remaining[head] ?? 0;
         if (left <= 1e-12) {
           if (head === k) break;
           head++;
           continue;
         }
-        const take = Math.min(left, capacity - served);
-        const wait = (k - head - 0.5) * DT + ((served + take / 2) / capacity) * DT;
+        const arrivalMinute = Math.floor(head / STEPS);
+        const cost = meanService * (draw[arrivalMinute] ?? 1);
+        const take = Math.min(left, (capacity - used) / cost);
+        const wait = (k - head - 0.5) * DT + ((used + (take * cost) / 2) / capacity) * DT;
         waits.add(wait, take);
         if (wait > lateAfterSeconds) {
-          const arrivalMinute = Math.floor(head / STEPS);
           lateByMinute[arrivalMinute] = (lateByMinute[arrivalMinute] ?? 0) + take;
         }
         remaining[head] = left - take;
+        used += take * cost;
         served += take;
         if (left - take <= 1e-12 && head < k) head++;
       }
       servedTotal += served;
-      if (step === STEPS - 1) busySecondsLastStep = served * meanService;
+      if (step === STEPS - 1) busySecondsLastStep = used;
     }
     if (minute < traceMinutes) arrivedTotal += counts[minute] ?? 0;
     // Whole messages dispatched so far; what is left of a cohort still waits.

@@ -18,6 +18,8 @@ export interface PolicyStats {
   traces: number;
   /** Consumer-minutes over the oracle's, per trace. */
   vsOracle: Spread;
+  /** Consumer-minutes above the oracle's, per trace: a ratio on a tiny oracle says little alone. */
+  excess: Spread;
   /** Total consumer-minutes over the oracle's total. */
   totalVsOracle: number;
   /** p95 wait over the target, per trace. */
@@ -37,6 +39,7 @@ export function policyStats(
 ): PolicyStats {
   const runs = results.map((r) => ({ r, run: r.rows.get(policy) }));
   const ratios: number[] = [];
+  const excess: number[] = [];
   const p95s: number[] = [];
   const actions: number[] = [];
   let consumerMinutes = 0;
@@ -47,6 +50,7 @@ export function policyStats(
   for (const { r, run } of runs) {
     if (!run) continue;
     ratios.push(run.consumerMinutes / Math.max(1, r.size.oracle));
+    excess.push(run.consumerMinutes - r.size.oracle);
     p95s.push(run.p95 / targetWaitSeconds);
     actions.push(run.actions);
     consumerMinutes += run.consumerMinutes;
@@ -58,6 +62,7 @@ export function policyStats(
   return {
     traces: ratios.length,
     vsOracle: spread(ratios),
+    excess: spread(excess),
     totalVsOracle: consumerMinutes / Math.max(1, oracle),
     p95VsTarget: spread(p95s),
     late,
