@@ -2,8 +2,9 @@ import { createRequire } from "node:module";
 import { type NetConnectOpts, connect as netConnect, type Socket } from "node:net";
 
 /**
- * A typed face over `stompit` (it ships no types), limited to what the collector uses: connect with
- * login/passcode, subscribe, fire-and-forget SEND, and notice when the connection ends.
+ * A typed face over `stompit` (it ships no types), limited to what the collector and local/mq's
+ * replication bridge use: connect with login/passcode (and a client id), subscribe, SEND with an
+ * optional receipt, ACK, and notice when the connection ends.
  * stompit is the STOMP client the project's tests already drive ActiveMQ with; its frame codec,
  * header escaping and content-length handling are what a hand-written client would re-implement.
  */
@@ -19,11 +20,14 @@ interface StompitFrame {
 }
 
 export interface StompitClient {
-  send(headers: Record<string, string>): StompitFrame;
+  /** `onReceipt` asks the broker for a RECEIPT and runs when it comes (the frame has been stored). */
+  send(headers: Record<string, string>, options?: { onReceipt?: () => void }): StompitFrame;
   subscribe(
     headers: Record<string, string>,
     listener: (error: Error | null, message: StompMessage) => void,
   ): unknown;
+  /** Acknowledges a message of a `client-individual` subscription. */
+  ack(message: StompMessage): void;
   destroy(error?: Error): void;
   on(event: "error", listener: (error: Error) => void): void;
   on(event: "end", listener: () => void): void;
@@ -49,6 +53,8 @@ export interface StompTarget {
   port: number;
   username: string;
   password: string;
+  /** Sent as `client-id`: names the connection a durable subscription belongs to. */
+  clientId?: string;
 }
 
 /**
@@ -71,7 +77,8 @@ export function connectStomp(target: StompTarget, timeoutMs: number): Promise<St
           host: "/",
           login: target.username,
           passcode: target.password,
-          // The collector sends something every period; a dead broker is noticed by the request timeout.
+          ...(target.clientId === undefined ? {} : { "client-id": target.clientId }),
+          // No heart-beats: a dead broker is noticed by the caller's own timeout or the connection's end.
           "heart-beat": "0,0",
         },
       },

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
-import { type NetConnectOpts, connect as netConnect, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { connectStomp, type StompitClient } from "../metrics/stomp-client.js";
 
 /**
  * The one-way bridge of a local CRDR pair: a durable subscription on the primary's mirror topics
@@ -10,39 +9,6 @@ import { setTimeout as sleep } from "node:timers/promises";
  * least once, a few duplicates possible after a reconnect. Any error drops both connections and
  * the bridge connects again a second later; the durable subscription keeps what came meanwhile.
  */
-
-interface StompMessage {
-  headers: Record<string, string>;
-  readString(encoding: "utf-8", callback: (error: Error | null, body?: string) => void): void;
-}
-interface StompFrame {
-  write(body: string): void;
-  end(): void;
-}
-interface StompClient {
-  send(headers: Record<string, string>, options?: { onReceipt?: () => void }): StompFrame;
-  subscribe(
-    headers: Record<string, string>,
-    listener: (error: Error | null, message: StompMessage) => void,
-  ): unknown;
-  ack(message: StompMessage): void;
-  destroy(error?: Error): void;
-  on(event: "error", listener: (error: Error) => void): void;
-  on(event: "end", listener: () => void): void;
-}
-interface Stompit {
-  connect(
-    options: {
-      host: string;
-      port: number;
-      timeout: number;
-      connectHeaders: Record<string, string>;
-      connect: (options: NetConnectOpts, listener: () => void) => Socket;
-    },
-    callback: (error: Error | null, client: StompClient) => void,
-  ): StompClient;
-}
-const stompit = createRequire(import.meta.url)("stompit") as Stompit;
 
 /** One broker of the pair: its instances' STOMP ports (only the active one answers) and a user. */
 export interface BridgeEndpoint {
@@ -78,49 +44,16 @@ const DELIVERY_HEADERS = new Set([
   "expires",
 ]);
 
-function connectOne(host: string, port: number, headers: Record<string, string>): Promise<StompClient> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      client.destroy();
-      reject(new Error(`STOMP connect to ${host}:${port} timed out`));
-    }, CONNECT_TIMEOUT_MS);
-    const client = stompit.connect(
-      {
-        host,
-        port,
-        timeout: CONNECT_TIMEOUT_MS,
-        connect: (options, listener) => netConnect(options, listener).setNoDelay(true),
-        connectHeaders: { host: "/", "heart-beat": "0,0", ...headers },
-      },
-      (error, connected) => {
-        if (settled) {
-          if (error === null) connected.destroy();
-          return;
-        }
-        settled = true;
-        clearTimeout(timer);
-        if (error === null) {
-          connected.on("error", () => undefined);
-          resolve(connected);
-        } else reject(new Error(`STOMP connect to ${host}:${port} failed: ${error.message}`));
-      },
-    );
-  });
-}
-
 /** The first instance that accepts a STOMP session (the active one of a pair); errors carry no password. */
-async function connectActive(endpoint: BridgeEndpoint, clientId?: string): Promise<StompClient> {
+async function connectActive(endpoint: BridgeEndpoint, clientId?: string): Promise<StompitClient> {
   const reasons: string[] = [];
   for (const port of endpoint.stompPorts) {
     try {
-      return await connectOne("127.0.0.1", port, {
-        login: endpoint.username,
-        passcode: endpoint.password,
-        ...(clientId === undefined ? {} : { "client-id": clientId }),
-      });
+      const { username, password } = endpoint;
+      return await connectStomp(
+        { host: "127.0.0.1", port, username, password, clientId },
+        CONNECT_TIMEOUT_MS,
+      );
     } catch (error) {
       reasons.push((error as Error).message);
     }
@@ -142,7 +75,7 @@ export async function answers(endpoint: BridgeEndpoint | undefined): Promise<boo
 export class ReplicationBridge {
   private running = false;
   private loop: Promise<void> | undefined;
-  private clients: StompClient[] = [];
+  private clients: StompitClient[] = [];
   private wake: (() => void) | undefined;
   private readonly markers = new Map<string, () => void>();
   private unconfirmed = 0;
