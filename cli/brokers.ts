@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { DEFAULT_HOST_INSTANCE_TYPE, OLDEST_ENGINE_VERSION } from "../functions/lib/amazon-mq.js";
 import { CliError, callApi, expectOk } from "./api.js";
 import { ldapRequest } from "./ldap-request.js";
 import { followExecution } from "./progress.js";
@@ -20,8 +21,9 @@ async function create(args: string[]) {
     options: {
       name: { type: "string" },
       mode: { type: "string", default: "SINGLE_INSTANCE" },
-      "engine-version": { type: "string", default: "5.18" },
-      "instance-type": { type: "string", default: "mq.m5.large" },
+      // The oldest supported version, so that a maintenance run has an upgrade to try.
+      "engine-version": { type: "string", default: OLDEST_ENGINE_VERSION },
+      "instance-type": { type: "string", default: DEFAULT_HOST_INSTANCE_TYPE },
       user: { type: "string", multiple: true },
       config: { type: "string" },
       ldap: { type: "string" },

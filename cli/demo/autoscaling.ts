@@ -12,6 +12,12 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
+import {
+  DEFAULT_HOST_INSTANCE_TYPE,
+  DeploymentMode,
+  ENGINE_TYPE,
+  LATEST_ENGINE_VERSION,
+} from "../../functions/lib/amazon-mq.js";
 import { resolveCredentials, resolveDataDir } from "../../local/config.js";
 import { readRunningCloud } from "../../local/instance-lock.js";
 import { CliError, callApi, expectOk } from "../api.js";
@@ -92,10 +98,10 @@ export async function demoAutoscaling(args: string[]): Promise<void> {
   const created = expectOk(
     await callApi("POST", "/brokers", {
       brokerName: `demo-${runId.slice(-6)}`,
-      engineType: "ACTIVEMQ",
-      engineVersion: "5.18",
-      deploymentMode: "SINGLE_INSTANCE",
-      hostInstanceType: "mq.m5.large",
+      engineType: ENGINE_TYPE,
+      engineVersion: LATEST_ENGINE_VERSION,
+      deploymentMode: DeploymentMode.SINGLE_INSTANCE,
+      hostInstanceType: DEFAULT_HOST_INSTANCE_TYPE,
       users: [user],
     }),
   );

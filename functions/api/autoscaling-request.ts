@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { z } from "zod";
 import { ecsServiceRefSchema, queueNameIssues } from "../autoscaling/registration.js";
 import { scalingSettingsSchema } from "../autoscaling/settings.js";
-import { toFieldIssues } from "../lib/broker-request.js";
 import { type FieldIssue, RequestValidationError } from "../lib/errors.js";
+import { toFieldIssues } from "../lib/field-issues.js";
 import { jsonBody, pathParameter } from "../lib/http.js";
 import { checkBrokerId } from "../lib/mq-errors.js";
 

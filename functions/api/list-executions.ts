@@ -2,10 +2,10 @@ import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { toFieldIssues } from "../lib/broker-request.js";
 import { sfn } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { RequestValidationError } from "../lib/errors.js";
+import { toFieldIssues } from "../lib/field-issues.js";
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { CLIENT_TOKEN, toFieldIssues } from "../lib/broker-request.js";
 import { RequestValidationError } from "../lib/errors.js";
+import { toFieldIssues } from "../lib/field-issues.js";
 import { jsonBody } from "../lib/http.js";
+import { CLIENT_TOKEN } from "../lib/state-table.js";
 import { maintenanceRequestSchema } from "../maintenance/request.js";
 
 /** What POST /maintenance takes: which brokers, the target version, the policy, a dry run. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { toFieldIssues } from "../lib/broker-request.js";
 import { RequestValidationError, ResourceConflictError } from "../lib/errors.js";
+import { toFieldIssues } from "../lib/field-issues.js";
 
 /** PUT /brokers/{id}/promotion: register the broker's CRDR replica for promotion when the primary is lost. */
 export const registrationRequestSchema = z.strictObject({

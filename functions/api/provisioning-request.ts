@@ -1,12 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import {
-  CLIENT_TOKEN,
-  type CreateBrokerRequest,
-  validateCreateBrokerRequest,
-} from "../lib/broker-request.js";
+import { type CreateBrokerRequest, validateCreateBrokerRequest } from "../lib/broker-request.js";
 import { RequestValidationError } from "../lib/errors.js";
 import { jsonBody } from "../lib/http.js";
+import { CLIENT_TOKEN } from "../lib/state-table.js";
 import type { UsersSecret } from "../lib/users-secret.js";
 
 export interface ProvisioningSettings {

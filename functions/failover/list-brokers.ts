@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { toFieldIssues } from "../lib/broker-request.js";
 import { RequestValidationError } from "../lib/errors.js";
+import { toFieldIssues } from "../lib/field-issues.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import { failoverRequestSchema } from "./request.js";

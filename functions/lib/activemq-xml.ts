@@ -1,25 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-
-/**
- * Child elements of `<broker>` that Amazon MQ keeps in an ActiveMQ configuration; it removes any
- * other (Amazon MQ developer guide, "Elements permitted in Amazon MQ for ActiveMQ configurations").
- */
-export const PERMITTED_BROKER_CHILDREN = new Set([
-  "destinationInterceptors",
-  "destinationPolicy",
-  "destinations",
-  "networkConnectors",
-  "persistenceAdapter",
-  "plugins",
-  "systemUsage",
-  "transportConnectors",
-]);
-
-/**
- * Amazon MQ documents the configuration limits it enforces (developer guide, "Quotas in Amazon MQ",
- * Configurations): a name of 1-150 characters and at most 300 revisions per configuration.
- */
-export const MAX_REVISIONS_PER_CONFIGURATION = 300;
+import { PERMITTED_BROKER_CHILDREN } from "./amazon-mq.js";
 
 /**
  * Amazon MQ documents no size for a revision's XML. mqops takes at most this many characters (about

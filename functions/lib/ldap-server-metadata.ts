@@ -14,9 +14,6 @@ import { z } from "zod";
  * The 1024-character bounds are mqops' own, not Amazon MQ's.
  */
 
-export const AUTHENTICATION_STRATEGIES = ["SIMPLE", "LDAP"] as const;
-export type AuthenticationStrategy = (typeof AUTHENTICATION_STRATEGIES)[number];
-
 const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const HOST = new RegExp(`^${LABEL}(?:\\.${LABEL})*(?::(\\d{1,5}))?$`);
 const ATTRIBUTE = /^(?:[A-Za-z][A-Za-z0-9-]{0,63}|\d+(?:\.\d+)+)$/;

@@ -10,6 +10,8 @@ export const provisioningFailureKey = (clientToken: string) => ({
 
 /** Tags mqops puts on what it creates, so a retry or a clean-up finds its own resources and only those. */
 export const TAG_CLIENT_TOKEN = "mqops:client-token";
+/** An idempotency key (Idempotency-Key header, clientToken): it becomes the tag's value and a table key. */
+export const CLIENT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 export const TAG_MANAGED = "mqops:managed";
 /**
  * The tag an ECS service must carry (value `true`) for mqops to read and scale it on AWS: the

@@ -1,3 +1,5 @@
+import { MAJOR_MINOR_ONLY_FROM as MAJOR_MINOR_ONLY_FROM_NAME } from "../lib/amazon-mq.js";
+
 /**
  * ActiveMQ engine versions as Amazon MQ names and supports them (Amazon MQ Developer Guide,
  * "Managing Amazon MQ for ActiveMQ engine versions"). Pure.
@@ -11,7 +13,10 @@ export interface EngineVersion {
 }
 
 /** From 5.18 on, CreateBroker and UpdateBroker take major.minor only; a patch version is rejected. */
-export const MAJOR_MINOR_ONLY_FROM: EngineVersion = { major: 5, minor: 18 };
+export const MAJOR_MINOR_ONLY_FROM: EngineVersion = {
+  major: Number(MAJOR_MINOR_ONLY_FROM_NAME.split(".")[0]),
+  minor: Number(MAJOR_MINOR_ONLY_FROM_NAME.split(".")[1]),
+};
 
 /**
  * End of support per major.minor. At least 90 days' notice; brokers still on the version are

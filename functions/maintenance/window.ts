@@ -1,3 +1,5 @@
+import { DAYS_OF_WEEK } from "../lib/amazon-mq.js";
+
 /**
  * Which brokers' weekly maintenance windows open within the next run of the hourly schedule. Pure.
  * Amazon MQ's `maintenanceWindowStartTime` is a day of the week and a time of day (HH:MM) in a time
@@ -9,7 +11,8 @@ export interface WeeklyStartTime {
   timeZone?: string;
 }
 
-export const DAYS_OF_WEEK = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
+/** Monday first, as a week is counted here. */
+const DAYS: readonly string[] = DAYS_OF_WEEK;
 const MINUTES_PER_WEEK = 7 * 24 * 60;
 const OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 
@@ -38,14 +41,14 @@ export function localMinuteOfWeek(instant: Date, timeZone: string): number | und
     return undefined;
   }
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  const dayIndex = DAYS_OF_WEEK.indexOf(part("weekday").toUpperCase());
+  const dayIndex = DAYS.indexOf(part("weekday").toUpperCase());
   if (dayIndex === -1) return undefined;
   return minuteOfWeek(dayIndex, Number(part("hour")), Number(part("minute")));
 }
 
 /** The window's start as a minute of the week in its own zone; undefined when malformed. */
 function windowMinuteOfWeek(window: WeeklyStartTime): number | undefined {
-  const dayIndex = DAYS_OF_WEEK.indexOf(window.dayOfWeek.toUpperCase());
+  const dayIndex = DAYS.indexOf(window.dayOfWeek.toUpperCase());
   const time = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(window.timeOfDay);
   if (dayIndex === -1 || time === null) return undefined;
   return minuteOfWeek(dayIndex, Number(time[1]), Number(time[2]));

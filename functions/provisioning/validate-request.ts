@@ -2,12 +2,13 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { z } from "zod";
 import { checkActiveMqXml } from "../lib/activemq-xml.js";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { brokerSpecSchema, toFieldIssues } from "../lib/broker-request.js";
+import { brokerSpecSchema } from "../lib/broker-request.js";
 import { sfn } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { provisioningSettingsSchema } from "../lib/env.js";
 import { RequestValidationError } from "../lib/errors.js";
 import { executionArn } from "../lib/executions.js";
+import { toFieldIssues } from "../lib/field-issues.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 

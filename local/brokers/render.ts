@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import { MAX_XML_DEPTH, parseOrIssue, unsafeXmlIssue } from "../../functions/lib/activemq-xml.js";
+import { PERMITTED_BROKER_ATTRIBUTES } from "../../functions/lib/amazon-mq.js";
 import { BrokerConfigurationError } from "./errors.js";
 import type { InstanceLayout } from "./layout.js";
 import { jaasAuthenticationPlugin, renderLdapFiles, withLdapConnection } from "./render-ldap.js";
@@ -24,39 +25,6 @@ export interface RenderContext {
   /** Added to the broker's users: the local metrics collector reads the statistics plugin as this user. */
   monitorUser?: BrokerUser;
 }
-
-/** Attributes of `<broker>` Amazon MQ accepts in a configuration; it drops the others, and so do we. */
-export const PERMITTED_BROKER_ATTRIBUTES = new Set([
-  "advisorySupport",
-  "allowTempAutoCreationOnSend",
-  "cacheTempDestinations",
-  "consumerSystemUsagePortion",
-  "dedicatedTaskRunner",
-  "deleteAllMessagesOnStartup",
-  "enableStatistics",
-  "keepDurableSubsActive",
-  "maxPurgedDestinationsPerSweep",
-  "maxSchedulerRepeatAllowed",
-  "monitorConnectionSplits",
-  "offlineDurableSubscriberTaskSchedule",
-  "offlineDurableSubscriberTimeout",
-  "persistenceThreadPriority",
-  "populateJMSXUserID",
-  "producerSystemUsagePortion",
-  "rejectDurableConsumers",
-  "rollbackOnlyOnAsyncException",
-  "schedulePeriodForDestinationPurge",
-  "schedulerSupport",
-  "splitSystemUsageForProducersConsumers",
-  "taskRunnerPriority",
-  "timeBeforePurgeTempDestinations",
-  "useAuthenticatedPrincipalForJMSXUserID",
-  "useMirroredQueues",
-  "useTempMirroredQueues",
-  "useVirtualDestSubs",
-  "useVirtualDestSubsOnCreation",
-  "useVirtualTopics",
-]);
 
 /** `<broker>` children kept from the user's configuration, as written. */
 const USER_OWNED_CHILDREN = new Set(["destinationInterceptors", "destinationPolicy", "destinations"]);

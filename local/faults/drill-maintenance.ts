@@ -3,6 +3,7 @@ import {
   DescribeConfigurationRevisionCommand,
   UpdateConfigurationCommand,
 } from "@aws-sdk/client-mq";
+import { LATEST_ENGINE_VERSION, OLDEST_ENGINE_VERSION } from "../../functions/lib/amazon-mq.js";
 import { MAINTENANCE_ERRORS as E } from "../../functions/lib/maintenance-errors.js";
 import {
   api,
@@ -27,8 +28,8 @@ import type { FinishedRun } from "./drill-workflows.js";
  * GetSecretValue; ReportOutcome UpdateItem, Publish; Summarize UpdateItem (the run's eleventh).
  */
 
-export const DRILL_FROM_VERSION = "5.18";
-export const DRILL_TO_VERSION = "5.19";
+export const DRILL_FROM_VERSION = OLDEST_ENGINE_VERSION;
+export const DRILL_TO_VERSION = LATEST_ENGINE_VERSION;
 
 const DESCRIBE = "GET /v1/brokers/*";
 const secret = (after: number) => ({ after });

@@ -9,6 +9,12 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { signedFetch } from "../../cli/signed-fetch.js";
+import {
+  DEFAULT_HOST_INSTANCE_TYPE,
+  DeploymentMode,
+  ENGINE_TYPE,
+  OLDEST_ENGINE_VERSION,
+} from "../../functions/lib/amazon-mq.js";
 import { brokerItemKey, TAG_CLIENT_TOKEN } from "../../functions/lib/state-table.js";
 import { usersSecretName } from "../../functions/lib/users-secret.js";
 import { CHAOS_SIGNING_NAME } from "./control.js";
@@ -406,10 +412,10 @@ export function drillRequest(brokerName: string, clientToken: string) {
   return {
     brokerName,
     clientToken,
-    engineType: "ACTIVEMQ",
-    engineVersion: "5.18",
-    deploymentMode: "SINGLE_INSTANCE",
-    hostInstanceType: "mq.m5.large",
+    engineType: ENGINE_TYPE,
+    engineVersion: OLDEST_ENGINE_VERSION,
+    deploymentMode: DeploymentMode.SINGLE_INSTANCE,
+    hostInstanceType: DEFAULT_HOST_INSTANCE_TYPE,
     users: [{ username: "drill", password: "Drill-Password-2024" }],
   };
 }

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
+import { ENGINE_TYPE } from "../../functions/lib/amazon-mq.js";
 import type { BrokerRunSpec } from "../brokers/types.js";
 import { AwsServiceError, badRequest, conflict, notFound } from "../server/aws-error.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
 import { addConfiguration, findConfiguration, findRevision, revisionXml } from "./configurations.js";
 import type { MqContext } from "./context.js";
-import { ENGINE_TYPE } from "./engine-types.js";
 import type { Fields } from "./fields.js";
 import { describeLdap, ldapServerMetadata, runtimeLdap } from "./ldap.js";
 import { page } from "./pagination.js";

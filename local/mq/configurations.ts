@@ -1,17 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
+import { MAX_XML_DEPTH, parseOrIssue, unsafeXmlIssue } from "../../functions/lib/activemq-xml.js";
 import {
+  ENGINE_TYPE,
   MAX_REVISIONS_PER_CONFIGURATION,
-  MAX_XML_DEPTH,
+  PERMITTED_BROKER_ATTRIBUTES,
   PERMITTED_BROKER_CHILDREN,
-  parseOrIssue,
-  unsafeXmlIssue,
-} from "../../functions/lib/activemq-xml.js";
-import { PERMITTED_BROKER_ATTRIBUTES } from "../brokers/render.js";
+  SanitizationWarningReason,
+} from "../../functions/lib/amazon-mq.js";
 import { badRequest, conflict, notFound } from "../server/aws-error.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
 import type { MqContext } from "./context.js";
-import { ENGINE_TYPE } from "./engine-types.js";
 import { page } from "./pagination.js";
 import type { OperationCall } from "./router.js";
 import type { ConfigurationRecord, RevisionRecord } from "./state.js";
@@ -61,7 +60,7 @@ const localName = (name: string) => name.slice(name.indexOf(":") + 1);
 export interface SanitizationWarning {
   elementName: string;
   attributeName?: string;
-  reason: "DISALLOWED_ELEMENT_REMOVED" | "DISALLOWED_ATTRIBUTE_REMOVED";
+  reason: SanitizationWarningReason;
 }
 
 /** Namespace declarations and schema locations are kept on `<broker>` whatever its attributes. */
@@ -99,7 +98,11 @@ export function sanitizeConfiguration(xml: string): { xml: string; warnings: San
   for (const key of Object.keys(attributes)) {
     const name = key.slice("@_".length);
     if (isNamespaceAttribute(name) || PERMITTED_BROKER_ATTRIBUTES.has(name)) continue;
-    warnings.push({ elementName: "broker", attributeName: name, reason: "DISALLOWED_ATTRIBUTE_REMOVED" });
+    warnings.push({
+      elementName: "broker",
+      attributeName: name,
+      reason: SanitizationWarningReason.DISALLOWED_ATTRIBUTE_REMOVED,
+    });
     delete attributes[key];
   }
   const children = (root[rootName] as XmlNode[] | undefined) ?? [];
@@ -107,7 +110,10 @@ export function sanitizeConfiguration(xml: string): { xml: string; warnings: San
   for (const child of children) {
     const name = elementName(child);
     if (name !== undefined && !PERMITTED_BROKER_CHILDREN.has(localName(name))) {
-      warnings.push({ elementName: localName(name), reason: "DISALLOWED_ELEMENT_REMOVED" });
+      warnings.push({
+        elementName: localName(name),
+        reason: SanitizationWarningReason.DISALLOWED_ELEMENT_REMOVED,
+      });
       // The indentation before the removed element goes with it.
       const previous = kept.at(-1);
       if (

@@ -1,27 +1,20 @@
+import {
+  ENGINE_TYPE,
+  ENGINE_VERSIONS,
+  HOST_INSTANCE_TYPES,
+  STORAGE_TYPES,
+  supportedDeploymentModes,
+} from "../../functions/lib/amazon-mq.js";
 import { badRequest } from "../server/aws-error.js";
 import type { AwsRequest } from "../server/service.js";
 import { page } from "./pagination.js";
-import type { DeploymentMode } from "./state.js";
 import { maxResults } from "./validation.js";
 
-export const ENGINE_TYPE = "ACTIVEMQ";
-/** Amazon MQ's current ActiveMQ versions (major.minor), newest first. */
-export const SUPPORTED_ENGINE_VERSIONS = ["5.19", "5.18"] as const;
-export const LATEST_ENGINE_VERSION = "5.19";
 /**
  * What actually runs for every broker, whatever its engineVersion label: Debian's activemq package.
  * Kept out of the API (Amazon MQ has no member for it); see local/mq/README.md.
  */
 export const LOCAL_ACTIVEMQ_VERSION = "5.17.2";
-export const DEPLOYMENT_MODES = ["SINGLE_INSTANCE", "ACTIVE_STANDBY_MULTI_AZ", "CLUSTER_MULTI_AZ"] as const;
-export const HOST_INSTANCE_TYPES = [
-  "mq.t3.micro",
-  "mq.m5.large",
-  "mq.m5.xlarge",
-  "mq.m5.2xlarge",
-  "mq.m5.4xlarge",
-] as const;
-export const STORAGE_TYPES = ["EFS", "EBS"] as const;
 
 const availabilityZones = (region: string) =>
   ["a", "b", "c"].map((suffix) => ({ name: `${region}${suffix}` }));
@@ -39,8 +32,9 @@ function requireActiveMq(query: URLSearchParams): void {
 /** GET /v1/broker-engine-types */
 export function describeBrokerEngineTypes(request: AwsRequest) {
   requireActiveMq(request.query);
+  // Newest first, as Amazon MQ lists them.
   const types = [
-    { engineType: ENGINE_TYPE, engineVersions: SUPPORTED_ENGINE_VERSIONS.map((name) => ({ name })) },
+    { engineType: ENGINE_TYPE, engineVersions: [...ENGINE_VERSIONS].reverse().map((name) => ({ name })) },
   ];
   const limit = maxResults(request.query);
   const { items, nextToken } = page(types, (type) => type.engineType, limit, request.query.get("nextToken"));
@@ -54,16 +48,13 @@ export function describeBrokerInstanceOptions(request: AwsRequest) {
   const storageFilter = request.query.get("storageType");
   const options = HOST_INSTANCE_TYPES.flatMap((hostInstanceType) =>
     STORAGE_TYPES.map((storageType) => {
-      const modes: DeploymentMode[] =
-        hostInstanceType === "mq.t3.micro" || storageType === "EBS"
-          ? ["SINGLE_INSTANCE"]
-          : [...DEPLOYMENT_MODES];
       return {
         engineType: ENGINE_TYPE,
         hostInstanceType,
         storageType,
-        supportedDeploymentModes: modes,
-        supportedEngineVersions: [...SUPPORTED_ENGINE_VERSIONS],
+        supportedDeploymentModes: supportedDeploymentModes(hostInstanceType, storageType),
+        // Newest first, as Amazon MQ lists them.
+        supportedEngineVersions: [...ENGINE_VERSIONS].reverse(),
         availabilityZones: availabilityZones(request.region),
       };
     }),

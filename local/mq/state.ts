@@ -1,22 +1,29 @@
-import type { DeploymentMode, InstancePorts } from "../brokers/types.js";
+import type {
+  AuthenticationStrategy,
+  BrokerState,
+  BrokerStorageType,
+  ChangeType,
+  DeploymentMode,
+} from "../../functions/lib/amazon-mq.js";
+import type { InstancePorts } from "../brokers/types.js";
 import { conflict } from "../server/aws-error.js";
 import type { LdapRecord } from "./ldap.js";
-import type { WeeklyStartTime } from "./validation.js";
 
-export type { DeploymentMode } from "../brokers/types.js";
+export type { BrokerState, DeploymentMode } from "../../functions/lib/amazon-mq.js";
 
 /**
  * The Amazon MQ control plane's durable state (one JSON file, mode 0600: it holds the users'
  * passwords) and the broker state machine's rules, pure.
  */
 
-export type BrokerState =
-  | "CREATION_IN_PROGRESS"
-  | "CREATION_FAILED"
-  | "RUNNING"
-  | "REBOOT_IN_PROGRESS"
-  | "DELETION_IN_PROGRESS"
-  | "CRITICAL_ACTION_REQUIRED";
+export interface WeeklyStartTime {
+  dayOfWeek: string;
+  timeOfDay: string;
+  timeZone: string;
+}
+
+/** The strategies the local Amazon MQ runs (CONFIG_MANAGED is RabbitMQ's). */
+export type BrokerAuthentication = typeof AuthenticationStrategy.SIMPLE | typeof AuthenticationStrategy.LDAP;
 
 export interface UserSettings {
   password: string;
@@ -25,7 +32,7 @@ export interface UserSettings {
   replicationUser: boolean;
 }
 
-export type PendingChange = "CREATE" | "UPDATE" | "DELETE";
+export type PendingChange = ChangeType;
 
 /**
  * A broker user. `active` is what the running broker has (absent for a user whose creation waits for
@@ -55,10 +62,10 @@ export interface BrokerRecord {
   pendingEngineVersion?: string;
   hostInstanceType: string;
   pendingHostInstanceType?: string;
-  storageType: "EBS" | "EFS";
+  storageType: BrokerStorageType;
   autoMinorVersionUpgrade: boolean;
   publiclyAccessible: boolean;
-  authenticationStrategy: "SIMPLE" | "LDAP";
+  authenticationStrategy: BrokerAuthentication;
   /** LDAP brokers: the directory, the service account's password sealed (local/mq/ldap.ts). */
   ldapServerMetadata?: LdapRecord;
   configuration: { current: ConfigurationRef; history: ConfigurationRef[]; pending?: ConfigurationRef };
@@ -100,7 +107,7 @@ export interface ConfigurationRecord {
   name: string;
   created: string;
   engineVersion: string;
-  authenticationStrategy: "SIMPLE" | "LDAP";
+  authenticationStrategy: BrokerAuthentication;
   tags: Record<string, string>;
   revisions: RevisionRecord[];
 }

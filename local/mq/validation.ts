@@ -1,26 +1,41 @@
+import {
+  AuthenticationStrategy,
+  BROKER_NAME,
+  BrokerStorageType,
+  CONFIGURATION_NAME,
+  compareMajorMinor,
+  DAYS_OF_WEEK,
+  DEFAULT_STORAGE_TYPE,
+  DEPLOYMENT_MODES,
+  DeploymentMode,
+  ENGINE_TYPE,
+  ENGINE_VERSIONS,
+  HOST_INSTANCE_TYPES,
+  isSupportedEngineVersion,
+  LATEST_ENGINE_VERSION,
+  MAJOR_MINOR_ONLY_FROM,
+  MAX_GROUPS_PER_USER,
+  MAX_RESULTS,
+  PASSWORD,
+  requiresAutoMinorVersionUpgrade,
+  SINGLE_INSTANCE_ONLY_HOST,
+  STORAGE_TYPES,
+  TAGS,
+  TIME_OF_DAY,
+  toMajorMinor,
+  USERNAME,
+} from "../../functions/lib/amazon-mq.js";
 import { DEFAULT_TIME_ZONE, isMaintenanceTimeZone, TIME_ZONE_RULE } from "../../functions/lib/time-zone.js";
 import { badRequest } from "../server/aws-error.js";
-import {
-  DEPLOYMENT_MODES,
-  ENGINE_TYPE,
-  HOST_INSTANCE_TYPES,
-  LATEST_ENGINE_VERSION,
-  STORAGE_TYPES,
-  SUPPORTED_ENGINE_VERSIONS,
-} from "./engine-types.js";
 import type { Fields } from "./fields.js";
-import type { DeploymentMode, UserSettings } from "./state.js";
+import type { BrokerAuthentication, UserSettings, WeeklyStartTime } from "./state.js";
 
 /**
  * Amazon MQ's input rules, pure: each check returns the value it accepts or throws a
  * BadRequestException naming the member (errorAttribute) and what is wrong with it.
  */
 
-const BROKER_NAME = /^[A-Za-z0-9_-]{1,50}$/;
-const CONFIGURATION_NAME = /^[A-Za-z0-9._~-]{1,150}$/;
-const USERNAME = /^[A-Za-z0-9._~-]{2,100}$/;
-const DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
-export const MAX_USERS = 250;
+export { MAX_USERS } from "../../functions/lib/amazon-mq.js";
 
 export function brokerName(value: string, attribute = "brokerName"): string {
   if (!BROKER_NAME.test(value)) {
@@ -57,27 +72,23 @@ export function engineType(value: string | undefined, attribute = "engineType"):
 /** Accepts major.minor or a full version (5.18.4) and keeps major.minor, as Amazon MQ does since 5.18. */
 export function engineVersion(value: string | undefined, attribute = "engineVersion"): string {
   if (value === undefined) return LATEST_ENGINE_VERSION;
-  const majorMinor = value.trim().split(".").slice(0, 2).join(".");
-  if (!(SUPPORTED_ENGINE_VERSIONS as readonly string[]).includes(majorMinor)) {
+  const majorMinor = toMajorMinor(value);
+  if (!isSupportedEngineVersion(majorMinor)) {
     throw badRequest(
-      `${attribute} ${JSON.stringify(value)} is not supported for ACTIVEMQ; supported: ${SUPPORTED_ENGINE_VERSIONS.join(", ")}.`,
+      `${attribute} ${JSON.stringify(value)} is not supported for ACTIVEMQ; supported: ${[...ENGINE_VERSIONS].reverse().join(", ")}.`,
       attribute,
     );
   }
   return majorMinor;
 }
 
-export function compareVersions(a: string, b: string): number {
-  const [aMajor = 0, aMinor = 0] = a.split(".").map(Number);
-  const [bMajor = 0, bMinor = 0] = b.split(".").map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
-}
+export const compareVersions = compareMajorMinor;
 
 /** Amazon MQ requires automatic minor version upgrades for ActiveMQ 5.18 and later. */
 export function autoMinorVersionUpgrade(value: boolean | undefined, version: string): boolean {
-  if (value === false && compareVersions(version, "5.18") >= 0) {
+  if (value === false && requiresAutoMinorVersionUpgrade(version)) {
     throw badRequest(
-      `autoMinorVersionUpgrade must be true for ActiveMQ ${version} (required for 5.18 and later).`,
+      `autoMinorVersionUpgrade must be true for ActiveMQ ${version} (required for ${MAJOR_MINOR_ONLY_FROM} and later).`,
       "autoMinorVersionUpgrade",
     );
   }
@@ -104,24 +115,25 @@ export function hostInstanceType(value: string | undefined, mode: DeploymentMode
       "hostInstanceType",
     );
   }
-  if (value === "mq.t3.micro" && mode !== "SINGLE_INSTANCE") {
+  if (value === SINGLE_INSTANCE_ONLY_HOST && mode !== DeploymentMode.SINGLE_INSTANCE) {
     throw badRequest(
-      `hostInstanceType mq.t3.micro supports SINGLE_INSTANCE only, not ${mode}.`,
+      `hostInstanceType ${SINGLE_INSTANCE_ONLY_HOST} supports SINGLE_INSTANCE only, not ${mode}.`,
       "hostInstanceType",
     );
   }
   return value;
 }
 
-export function storageType(value: string | undefined, mode: DeploymentMode): "EBS" | "EFS" {
-  const type = value === undefined ? "EFS" : STORAGE_TYPES.find((candidate) => candidate === value);
+export function storageType(value: string | undefined, mode: DeploymentMode): BrokerStorageType {
+  const type =
+    value === undefined ? DEFAULT_STORAGE_TYPE : STORAGE_TYPES.find((candidate) => candidate === value);
   if (type === undefined) {
     throw badRequest(
       `storageType ${JSON.stringify(value)} is not valid; use ${STORAGE_TYPES.join(" or ")}.`,
       "storageType",
     );
   }
-  if (type === "EBS" && mode !== "SINGLE_INSTANCE") {
+  if (type === BrokerStorageType.EBS && mode !== DeploymentMode.SINGLE_INSTANCE) {
     throw badRequest(
       `storageType EBS supports SINGLE_INSTANCE only; ${mode} needs EFS (shared storage).`,
       "storageType",
@@ -130,32 +142,26 @@ export function storageType(value: string | undefined, mode: DeploymentMode): "E
   return type;
 }
 
-export function authenticationStrategy(value: string | undefined): "SIMPLE" | "LDAP" {
-  if (value === undefined || value === "SIMPLE") return "SIMPLE";
-  if (value === "LDAP") return "LDAP";
+export function authenticationStrategy(value: string | undefined): BrokerAuthentication {
+  if (value === undefined || value === AuthenticationStrategy.SIMPLE) return AuthenticationStrategy.SIMPLE;
+  if (value === AuthenticationStrategy.LDAP) return AuthenticationStrategy.LDAP;
   throw badRequest(
     `authenticationStrategy ${JSON.stringify(value)} is not valid; use SIMPLE or LDAP.`,
     "authenticationStrategy",
   );
 }
 
-export interface WeeklyStartTime {
-  dayOfWeek: string;
-  timeOfDay: string;
-  timeZone: string;
-}
-
 export function maintenanceWindow(fields: Fields | undefined): WeeklyStartTime | undefined {
   if (fields === undefined) return undefined;
   const day = fields.requiredString("dayOfWeek");
-  if (!DAYS.includes(day)) {
+  if (!(DAYS_OF_WEEK as readonly string[]).includes(day)) {
     throw badRequest(
-      `dayOfWeek ${JSON.stringify(day)} is not a day; use one of ${DAYS.join(", ")}.`,
+      `dayOfWeek ${JSON.stringify(day)} is not a day; use one of ${DAYS_OF_WEEK.join(", ")}.`,
       fields.attribute("dayOfWeek"),
     );
   }
   const time = fields.requiredString("timeOfDay");
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+  if (!TIME_OF_DAY.test(time)) {
     throw badRequest(
       `timeOfDay ${JSON.stringify(time)} must be HH:MM (24-hour).`,
       fields.attribute("timeOfDay"),
@@ -184,13 +190,19 @@ export function username(value: string, attribute = "username"): string {
 /** Amazon MQ's password rules. The message describes the rule broken, never the password. */
 export function password(value: string | undefined, attribute = "password"): string {
   if (value === undefined || value === "") throw badRequest(`${attribute} is required.`, attribute);
-  if (value.length < 12 || value.length > 250) {
-    throw badRequest(`${attribute} must be 12-250 characters long.`, attribute);
+  if (value.length < PASSWORD.minLength || value.length > PASSWORD.maxLength) {
+    throw badRequest(
+      `${attribute} must be ${PASSWORD.minLength}-${PASSWORD.maxLength} characters long.`,
+      attribute,
+    );
   }
-  if (new Set(value).size < 4) {
-    throw badRequest(`${attribute} must contain at least 4 unique characters.`, attribute);
+  if (new Set(value).size < PASSWORD.minUniqueCharacters) {
+    throw badRequest(
+      `${attribute} must contain at least ${PASSWORD.minUniqueCharacters} unique characters.`,
+      attribute,
+    );
   }
-  if (/[,:=]/.test(value)) {
+  if (PASSWORD.forbidden.test(value)) {
     throw badRequest(`${attribute} must not contain commas, colons or equal signs (, : =).`, attribute);
   }
   return value;
@@ -198,7 +210,9 @@ export function password(value: string | undefined, attribute = "password"): str
 
 export function groups(value: string[] | undefined, attribute = "groups"): string[] {
   if (value === undefined) return [];
-  if (value.length > 20) throw badRequest(`${attribute} must have at most 20 groups.`, attribute);
+  if (value.length > MAX_GROUPS_PER_USER) {
+    throw badRequest(`${attribute} must have at most ${MAX_GROUPS_PER_USER} groups.`, attribute);
+  }
   for (const group of value) {
     if (!USERNAME.test(group)) {
       throw badRequest(
@@ -224,17 +238,24 @@ export function newUser(fields: Fields, name: string): UserSettings & { username
 export function tags(value: Record<string, string> | undefined, attribute = "tags"): Record<string, string> {
   if (value === undefined) return {};
   const entries = Object.entries(value);
-  if (entries.length > 50) throw badRequest(`${attribute} must have at most 50 tags.`, attribute);
+  if (entries.length > TAGS.max)
+    throw badRequest(`${attribute} must have at most ${TAGS.max} tags.`, attribute);
   for (const [key, tagValue] of entries) {
-    if (key.length < 1 || key.length > 128) {
-      throw badRequest(`${attribute} key ${JSON.stringify(key)} must be 1-128 characters.`, attribute);
-    }
-    if (key.toLowerCase().startsWith("aws:")) {
-      throw badRequest(`${attribute} key ${JSON.stringify(key)} must not start with aws:.`, attribute);
-    }
-    if (tagValue.length > 256) {
+    if (key.length < 1 || key.length > TAGS.keyMaxLength) {
       throw badRequest(
-        `${attribute} value for ${JSON.stringify(key)} must be at most 256 characters.`,
+        `${attribute} key ${JSON.stringify(key)} must be 1-${TAGS.keyMaxLength} characters.`,
+        attribute,
+      );
+    }
+    if (key.toLowerCase().startsWith(TAGS.reservedPrefix)) {
+      throw badRequest(
+        `${attribute} key ${JSON.stringify(key)} must not start with ${TAGS.reservedPrefix}.`,
+        attribute,
+      );
+    }
+    if (tagValue.length > TAGS.valueMaxLength) {
+      throw badRequest(
+        `${attribute} value for ${JSON.stringify(key)} must be at most ${TAGS.valueMaxLength} characters.`,
         attribute,
       );
     }
@@ -245,11 +266,11 @@ export function tags(value: Record<string, string> | undefined, attribute = "tag
 /** maxResults as every Amazon MQ list takes it: an integer from 5 to 100, 20 when omitted. */
 export function maxResults(query: URLSearchParams): number {
   const raw = query.get("maxResults");
-  if (raw === null) return 20;
+  if (raw === null) return MAX_RESULTS.default;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 5 || value > 100) {
+  if (!Number.isInteger(value) || value < MAX_RESULTS.min || value > MAX_RESULTS.max) {
     throw badRequest(
-      `maxResults must be an integer from 5 to 100; got ${JSON.stringify(raw)}.`,
+      `maxResults must be an integer from ${MAX_RESULTS.min} to ${MAX_RESULTS.max}; got ${JSON.stringify(raw)}.`,
       "maxResults",
     );
   }

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkActiveMqXml,
   MAX_CONFIGURATION_XML_CHARS,
-  MAX_REVISIONS_PER_CONFIGURATION,
   unsafeXmlIssue,
 } from "../../../functions/lib/activemq-xml.js";
+import { MAX_REVISIONS_PER_CONFIGURATION } from "../../../functions/lib/amazon-mq.js";
 import { validateCreateBrokerRequest } from "../../../functions/lib/broker-request.js";
 import { BrokerConfigurationError } from "../../../local/brokers/errors.js";
 import { instanceLayout } from "../../../local/brokers/layout.js";
