@@ -1,5 +1,5 @@
 import { FAILOVER_ERRORS as E } from "../functions/lib/failover-errors.js";
-import { fail, lambdaTask } from "./asl.js";
+import { fail, lambdaTask, type State } from "./asl.js";
 import type { WorkflowSpec } from "./types.js";
 
 const FUNCTIONS = {
@@ -22,6 +22,39 @@ export const REPLICA_CHECKS = 30;
 
 /** Brokers probed at once. */
 export const CHECK_CONCURRENCY = 10;
+
+/**
+ * The two states that announce events: `publish` (PublishEvents, EventBridge) then `notify`
+ * (NotifyChange, SNS), both on the events at `eventsPath`, then `next`. Every announcement of the
+ * workflow (a change, a proposal, a promotion) goes through one such pair.
+ */
+function announce(
+  arn: (key: FunctionKey) => string,
+  [publish, notify]: readonly [string, string],
+  eventsPath: string,
+  next: string,
+  catchTo: string,
+): Record<string, State> {
+  return {
+    [publish]: lambdaTask({
+      resource: arn("PublishEvents"),
+      parameters: { "events.$": eventsPath },
+      resultPath: null,
+      next: notify,
+      timeoutSeconds: 30,
+      retryOn: [E.EventPublishFailed],
+      catchTo,
+    }),
+    [notify]: lambdaTask({
+      resource: arn("NotifyChange"),
+      parameters: { "events.$": eventsPath },
+      resultPath: null,
+      next,
+      timeoutSeconds: 30,
+      catchTo,
+    }),
+  };
+}
 
 /**
  * Failover detection: list the managed active/standby brokers → for each (bounded concurrency), a
@@ -127,23 +160,13 @@ export const failover: WorkflowSpec = {
                 Choices: [{ Variable: "$.check.eventCount", NumericGreaterThan: 0, Next: "PublishEvents" }],
                 Default: "PromotionAction",
               },
-              PublishEvents: lambdaTask({
-                resource: arn("PublishEvents"),
-                parameters: { "events.$": "$.check.events" },
-                resultPath: null,
-                next: "NotifyChange",
-                timeoutSeconds: 30,
-                retryOn: [E.EventPublishFailed],
-                catchTo: roundFailed,
-              }),
-              NotifyChange: lambdaTask({
-                resource: arn("NotifyChange"),
-                parameters: { "events.$": "$.check.events" },
-                resultPath: null,
-                next: "MarkDelivered",
-                timeoutSeconds: 30,
-                catchTo: roundFailed,
-              }),
+              ...announce(
+                arn,
+                ["PublishEvents", "NotifyChange"],
+                "$.check.events",
+                "MarkDelivered",
+                roundFailed,
+              ),
               // Published and notified: out of the outbox (until then each round sends them again).
               MarkDelivered: lambdaTask({
                 resource: arn("MarkDelivered"),
@@ -173,23 +196,13 @@ export const failover: WorkflowSpec = {
                 ],
                 Default: "MoreRounds",
               },
-              PublishProposal: lambdaTask({
-                resource: arn("PublishEvents"),
-                parameters: { "events.$": "$.promotion.events" },
-                resultPath: null,
-                next: "NotifyProposal",
-                timeoutSeconds: 30,
-                retryOn: [E.EventPublishFailed],
-                catchTo: roundFailed,
-              }),
-              NotifyProposal: lambdaTask({
-                resource: arn("NotifyChange"),
-                parameters: { "events.$": "$.promotion.events" },
-                resultPath: null,
-                next: "MoreRounds",
-                timeoutSeconds: 30,
-                catchTo: roundFailed,
-              }),
+              ...announce(
+                arn,
+                ["PublishProposal", "NotifyProposal"],
+                "$.promotion.events",
+                "MoreRounds",
+                roundFailed,
+              ),
               PromoteReplica: {
                 ...lambdaTask({
                   resource: arn("PromoteReplica"),
@@ -274,23 +287,13 @@ export const failover: WorkflowSpec = {
                 retryOn: [E.PromotionConflict],
                 catchTo: roundFailed,
               }),
-              PublishPromoted: lambdaTask({
-                resource: arn("PublishEvents"),
-                parameters: { "events.$": "$.promotedEvents.events" },
-                resultPath: null,
-                next: "NotifyPromoted",
-                timeoutSeconds: 30,
-                retryOn: [E.EventPublishFailed],
-                catchTo: roundFailed,
-              }),
-              NotifyPromoted: lambdaTask({
-                resource: arn("NotifyChange"),
-                parameters: { "events.$": "$.promotedEvents.events" },
-                resultPath: null,
-                next: "MoreRounds",
-                timeoutSeconds: 30,
-                catchTo: roundFailed,
-              }),
+              ...announce(
+                arn,
+                ["PublishPromoted", "NotifyPromoted"],
+                "$.promotedEvents.events",
+                "MoreRounds",
+                roundFailed,
+              ),
               [roundFailed]: {
                 Type: "Pass",
                 Parameters: { failed: true, "error.$": "$.error.Error", "cause.$": "$.error.Cause" },
