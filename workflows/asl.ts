@@ -1,3 +1,5 @@
+import { ThrottledError, TransientAwsError } from "../functions/lib/errors.js";
+
 /**
  * Small builders for Amazon States Language (JSONPath) so every workflow declares its Tasks the same
  * way: a timeout, retries on Lambda's transient errors and AWS throttling, and a Catch.
@@ -42,7 +44,7 @@ export function lambdaTask(options: TaskOptions): State {
     Retry: [
       { ErrorEquals: LAMBDA_TRANSIENT_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
       {
-        ErrorEquals: ["ThrottledError", "TransientAwsError", ...(options.retryOn ?? [])],
+        ErrorEquals: [ThrottledError.errorName, TransientAwsError.errorName, ...(options.retryOn ?? [])],
         IntervalSeconds: 2,
         MaxAttempts: 5,
         BackoffRate: 2,

@@ -1,3 +1,4 @@
+import { ERRORS } from "../functions/lib/errors.js";
 import { fail, LAMBDA_TRANSIENT_ERRORS, lambdaTask } from "./asl.js";
 import type { WorkflowSpec } from "./types.js";
 
@@ -189,7 +190,7 @@ export const provisioning: WorkflowSpec = {
           Retry: [
             // Amazon MQ takes minutes to delete a broker: keep asking for up to about 20 minutes.
             {
-              ErrorEquals: ["BrokerStillDeletingError"],
+              ErrorEquals: [ERRORS.BrokerStillDeleting],
               IntervalSeconds: 3,
               MaxAttempts: 25,
               BackoffRate: 1.5,
@@ -197,7 +198,7 @@ export const provisioning: WorkflowSpec = {
             },
             { ErrorEquals: LAMBDA_TRANSIENT_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
             {
-              ErrorEquals: ["ThrottledError", "TransientAwsError"],
+              ErrorEquals: [ERRORS.Throttled, ERRORS.TransientAws],
               IntervalSeconds: 2,
               MaxAttempts: 5,
               BackoffRate: 2,
@@ -227,38 +228,38 @@ export const provisioning: WorkflowSpec = {
         RouteFailure: {
           Type: "Choice",
           Choices: [
-            { Variable: "$.error.Error", StringEquals: "RequestValidationError", Next: "InvalidRequest" },
+            { Variable: "$.error.Error", StringEquals: ERRORS.RequestValidation, Next: "InvalidRequest" },
             {
               Variable: "$.error.Error",
-              StringEquals: "BrokerCreationFailedError",
+              StringEquals: ERRORS.BrokerCreationFailed,
               Next: "BrokerCreationFailed",
             },
             {
               Variable: "$.error.Error",
-              StringEquals: "ProvisioningDeadlineExceededError",
+              StringEquals: ERRORS.ProvisioningDeadlineExceeded,
               Next: "DeadlineExceeded",
             },
           ],
           Default: "ProvisioningFailed",
         },
         InvalidRequest: fail(
-          "RequestValidationError",
+          ERRORS.RequestValidation,
           "The provisioning request is invalid; nothing was created",
         ),
         BrokerCreationFailed: fail(
-          "BrokerCreationFailedError",
+          ERRORS.BrokerCreationFailed,
           "Amazon MQ reported CREATION_FAILED; the broker was deleted",
         ),
         DeadlineExceeded: fail(
-          "ProvisioningDeadlineExceededError",
+          ERRORS.ProvisioningDeadlineExceeded,
           "The broker did not reach RUNNING before the deadline; it was deleted",
         ),
         ProvisioningFailed: fail(
-          "ProvisioningFailedError",
+          ERRORS.ProvisioningFailed,
           "Provisioning failed; what was created was deleted",
         ),
         CompensationFailed: fail(
-          "CompensationFailedError",
+          ERRORS.CompensationFailed,
           "Provisioning failed and the clean-up did not complete; see the execution history",
         ),
       },

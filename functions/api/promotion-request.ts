@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RequestValidationError, ResourceConflictError } from "../lib/errors.js";
+import { PromotionConflictError, RequestValidationError, ResourceConflictError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 
 /** PUT /brokers/{id}/promotion: register the broker's CRDR replica for promotion when the primary is lost. */
@@ -22,7 +22,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
 
 /** A registration changed by someone else meanwhile (a round of the workflow, another call) is a 409. */
 export const conflictAsHttp = (brokerId: string) => (error: unknown) => {
-  if (error instanceof Error && error.name === "PromotionConflictError") {
+  if (error instanceof PromotionConflictError) {
     throw new ResourceConflictError(
       `Broker ${brokerId}'s promotion changed meanwhile; read it and try again`,
       {

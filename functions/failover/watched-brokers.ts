@@ -1,6 +1,7 @@
 import { type DescribeBrokerResponse, ListBrokersCommand } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
+import { BrokerNotFoundError } from "../lib/errors.js";
 import { TAG_MANAGED } from "../lib/state-table.js";
 import { describeBroker } from "../maintenance/describe-broker.js";
 import type { WatchedBroker } from "./request.js";
@@ -60,7 +61,7 @@ export async function listWatchedBrokers(brokerIds: string[] | undefined): Promi
       const broker = await describeBroker(id);
       if (isWatched(broker)) watched.push(watchedBroker(broker));
     } catch (error) {
-      if (!(error instanceof Error && error.name === "BrokerNotFoundError")) throw error;
+      if (!(error instanceof BrokerNotFoundError)) throw error;
     }
   }
   return watched;

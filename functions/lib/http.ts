@@ -1,6 +1,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { RequestValidationError } from "./errors.js";
+import { NamedError, RequestValidationError } from "./errors.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -9,22 +9,10 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
-const STATUS_BY_ERROR: Record<string, number> = {
-  RequestValidationError: 400,
-  BrokerNotFoundError: 404,
-  ExecutionNotFoundError: 404,
-  RegistrationNotFoundError: 404,
-  ServiceNotFoundError: 404,
-  IdempotencyConflictError: 409,
-  ResourceConflictError: 409,
-  ThrottledError: 503,
-  TransientAwsError: 503,
-};
-
 /** Maps a thrown error to the API's error shape: `{ error, message, issues? }`. */
 export function toHttpErrorResponse(error: unknown, logger: Logger): APIGatewayProxyStructuredResultV2 {
   const name = error instanceof Error ? error.name : "UnknownError";
-  const status = STATUS_BY_ERROR[name];
+  const status = error instanceof NamedError ? error.statusCode : undefined;
   if (status === undefined) {
     logger.error("Unhandled error", { errorName: name, error: error instanceof Error ? error.message : "" });
     return json(500, { error: "InternalError", message: "The request could not be completed" });

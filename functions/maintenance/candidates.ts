@@ -1,6 +1,7 @@
 import { type DescribeBrokerResponse, ListBrokersCommand } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
+import { BrokerNotFoundError } from "../lib/errors.js";
 import { describeBroker } from "./describe-broker.js";
 import type { BrokerCandidate } from "./selection.js";
 import type { WeeklyStartTime } from "./window.js";
@@ -50,7 +51,7 @@ export async function gatherCandidates(
     try {
       candidates.push(candidate(await describeBroker(id), brokerIds !== undefined));
     } catch (error) {
-      if (error instanceof Error && error.name === "BrokerNotFoundError") missing.push(id);
+      if (error instanceof BrokerNotFoundError) missing.push(id);
       else throw error;
     }
   }
