@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
 import { ddb } from "../lib/clients.js";
+import { conditionalPut } from "../lib/conditional-put.js";
 import { requireEnv } from "../lib/config.js";
 import { FailoverStateConflictError } from "../lib/errors.js";
 import type { FailoverEvent, FailoverState } from "./detector.js";
@@ -58,38 +59,21 @@ export async function writeFailoverState(
   readVersion: number | undefined,
   undelivered: readonly FailoverEvent[] = [],
 ): Promise<number> {
-  const version = (readVersion ?? 0) + 1;
-  try {
-    await callAws("PutItem", () =>
-      ddb.send(
-        new PutCommand({
-          TableName: STATE_TABLE_NAME,
-          Item: {
-            ...failoverStateKey(brokerId),
-            type: "failover-state",
-            brokerId,
-            brokerName,
-            ...state,
-            ...(undelivered.length === 0 ? {} : { undeliveredEvents: undelivered }),
-            version,
-            updatedAt: new Date().toISOString(),
-          },
-          ...(readVersion === undefined
-            ? { ConditionExpression: "attribute_not_exists(pk)" }
-            : {
-                ConditionExpression: "version = :read",
-                ExpressionAttributeValues: { ":read": readVersion },
-              }),
-        }),
-      ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
-      throw new FailoverStateConflictError(brokerId, { cause: error });
-    }
-    throw error;
-  }
-  return version;
+  const item = {
+    ...failoverStateKey(brokerId),
+    type: "failover-state",
+    brokerId,
+    brokerName,
+    ...state,
+    ...(undelivered.length === 0 ? {} : { undeliveredEvents: undelivered }),
+    updatedAt: new Date().toISOString(),
+  };
+  return conditionalPut(
+    STATE_TABLE_NAME,
+    item,
+    readVersion,
+    (cause) => new FailoverStateConflictError(brokerId, { cause }),
+  );
 }
 
 /** One history item per event; written again unchanged when a step is retried. */

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { callAws } from "../lib/aws-errors.js";
 import { ddb } from "../lib/clients.js";
+import { conditionalPut } from "../lib/conditional-put.js";
 import { requireEnv } from "../lib/config.js";
 import { PromotionConflictError } from "../lib/errors.js";
 import { promotionKey } from "./keys.js";
@@ -39,32 +40,17 @@ export async function writePromotion(
   registration: PromotionRegistration,
   readVersion: number | undefined,
 ): Promise<void> {
-  try {
-    await callAws("PutItem", () =>
-      ddb.send(
-        new PutCommand({
-          TableName: STATE_TABLE_NAME,
-          Item: {
-            ...promotionKey(brokerId),
-            type: "promotion",
-            brokerId,
-            ...registration,
-            version: (readVersion ?? 0) + 1,
-            updatedAt: new Date().toISOString(),
-          },
-          ...(readVersion === undefined
-            ? { ConditionExpression: "attribute_not_exists(pk)" }
-            : {
-                ConditionExpression: "version = :read",
-                ExpressionAttributeValues: { ":read": readVersion },
-              }),
-        }),
-      ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
-      throw new PromotionConflictError(brokerId, { cause: error });
-    }
-    throw error;
-  }
+  const item = {
+    ...promotionKey(brokerId),
+    type: "promotion",
+    brokerId,
+    ...registration,
+    updatedAt: new Date().toISOString(),
+  };
+  await conditionalPut(
+    STATE_TABLE_NAME,
+    item,
+    readVersion,
+    (cause) => new PromotionConflictError(brokerId, { cause }),
+  );
 }

@@ -1,0 +1,39 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { awsErrorName, callAws } from "./aws-errors.js";
+import { ddb } from "./clients.js";
+
+/**
+ * PutItem of a versioned item (optimistic locking): it succeeds only if nobody wrote the item since
+ * `readVersion` was read, or, with `readVersion` undefined, only if there is no item yet. The item
+ * is written with `version` = `readVersion` + 1, which is returned. A lost race throws what
+ * `conflict` makes of DynamoDB's ConditionalCheckFailedException (the caller's named conflict error,
+ * which its workflow retries); other failures are thrown as `callAws` throws them.
+ */
+export async function conditionalPut(
+  tableName: string,
+  item: Record<string, unknown>,
+  readVersion: number | undefined,
+  conflict: (cause: unknown) => Error,
+): Promise<number> {
+  const version = (readVersion ?? 0) + 1;
+  try {
+    await callAws("PutItem", () =>
+      ddb.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...item, version },
+          ...(readVersion === undefined
+            ? { ConditionExpression: "attribute_not_exists(pk)" }
+            : {
+                ConditionExpression: "version = :read",
+                ExpressionAttributeValues: { ":read": readVersion },
+              }),
+        }),
+      ),
+    );
+  } catch (error) {
+    if (awsErrorName(error) === "ConditionalCheckFailedException") throw conflict(error);
+    throw error;
+  }
+  return version;
+}
