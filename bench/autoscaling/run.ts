@@ -1,9 +1,5 @@
 import type { ScalingDecision } from "../../functions/autoscaling/policy.js";
-import {
-  type ScalingSettings,
-  scalingSettings,
-  scalingSettingsSchema,
-} from "../../functions/autoscaling/settings.js";
+import { type ScalingSettings, scalingSettings } from "../../functions/autoscaling/settings.js";
 import { flapFreeFloor, oracleBound, reactiveFloor, workConsumerMinutes } from "./oracle.js";
 import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
 import { type RunSummary, summarise } from "./report.js";
@@ -16,8 +12,31 @@ export const KEDA_TARGETS = [
 ];
 export const TAIL_MINUTES = 30;
 const STATIC_UTILISATION = 0.9;
-/** The largest maxConsumers the settings accept: a trace needing more runs at it and is reported as capped. */
-export const CONSUMER_CAP = scalingSettingsSchema.shape.maxConsumers.unwrap().maxValue ?? 10_000;
+/**
+ * The largest maxConsumers the settings accept: a trace needing more runs at it and is reported as capped.
+ * Found by asking the settings, so it follows settings.ts whatever the schema is written with.
+ */
+export const CONSUMER_CAP = largestAcceptedMaxConsumers();
+
+function largestAcceptedMaxConsumers(): number {
+  const accepts = (n: number): boolean => {
+    try {
+      scalingSettings({ maxConsumers: n });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let low = 1;
+  let high = 2;
+  while (accepts(high) && high < 1e9) high *= 2;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (accepts(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
 
 export interface BenchOptions {
   targetWaitSeconds: number;

@@ -10,6 +10,7 @@ import type {
   ScalingEstimates,
   ScalingInput,
 } from "./policy-types.js";
+import { patternHold } from "./recurring-load.js";
 import { scaleInNeed } from "./scale-in-need.js";
 import { quietEnough } from "./scale-to-zero.js";
 
@@ -28,18 +29,9 @@ const SCALE_IN_TOLERANCE = 0.1;
 const MIN_SCALE_IN_STEP = 2;
 
 /**
- * Decides how many consumers a queue should have, from Amazon MQ's one-minute metrics.
- *
- * Messages are taken first in, first out, so one that joins `waiting` others waits about
- * waiting / (consumers × service rate). The policy scales out as soon as the fleet it has asked for
- * would let that wait pass the drain allowance (the wait target less a minute of metric delay and the
- * consumer start-up) before another decision could help, and then sizes for that backlog and for the
- * five-minute arrival rate at the target utilisation (fleet-need.ts). It spends the wait target rather
- * than consumers: a backlog that will be taken in time is left to drain. It scales in only after the
- * cooldown of a scale-out and the stabilisation window of a scale-in, not by less than 10%, and not below
- * what the smaller fleet needs to hold for the flap window (scale-in-need.ts); to zero only after the
- * quiet period (scale-to-zero.ts). Each rule needs only the history it looks at. Missing data and counter
- * resets keep the current count, and the reason says so.
+ * Decides how many consumers a queue should have from Amazon MQ's one-minute metrics, spending the wait
+ * target rather than consumers and avoiding reversals within the flap window; pure, so it is tested
+ * and benchmarked without AWS. The rules and their reasons: docs/autoscaling.md#how-it-decides.
  */
 export function decideConsumers(input: ScalingInput): ScalingDecision {
   const { settings, fleet, now } = input;
@@ -131,6 +123,9 @@ function decideOnMetrics(
   }
 
   if (estimates.requiredConsumers > base) {
+    const pattern = patternHold(history, estimates, settings, base);
+    if (pattern)
+      return holdWith(`${estimates.requiredConsumers} by the scale-out test, but ${pattern.why}; ${summary}`);
     const deferral = deferScaleOut(
       now,
       input.lastScaleInAt,

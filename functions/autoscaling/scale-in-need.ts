@@ -1,9 +1,10 @@
-import { episodesAbove, fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
+import { fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
 import { fleetNeed, reactionSeconds } from "./fleet-need.js";
 import { SUSTAINED_MINUTES } from "./policy-estimates.js";
-import { covers, type History, LOOKBACK_MINUTES } from "./policy-history.js";
+import { covers, type History } from "./policy-history.js";
 import { round } from "./policy-reason.js";
 import type { ScalingEstimates } from "./policy-types.js";
+import { aboveLevel, patternFleet, patternScaleInWaitSeconds, recurringLoad } from "./recurring-load.js";
 import type { ScalingSettings } from "./settings.js";
 
 /** A scale-out this soon after a scale-in reverses it: a flap. A scale-in must hold at least this long. */
@@ -16,8 +17,6 @@ const NOISE_MINUTES = 15;
 const NOISE_BLOCK_MINUTES = 5;
 /** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
 const NOISE_SIGMAS = 3;
-/** Minutes above this multiple of the current rate (and clear of its Poisson noise) count as a high episode. */
-const EPISODE_FACTOR = 1.5;
 
 /**
  * The fewest consumers a scale-in may go down to. After a scale-in, a scale-out within FLAP_SECONDS would
@@ -47,21 +46,19 @@ export function scaleInNeed(
   const reaction = reactionSeconds(settings) / 60;
   const fit = fitLine(offsets, rates);
   const level = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
-  const lookback = Math.min(LOOKBACK_MINUTES, history.spanMinutes);
-  const threshold = EPISODE_FACTOR * level + 3 * Math.sqrt(level) + 1;
-  const episodes = episodesAbove(latestStart, lookback, threshold, clean);
+  const load = recurringLoad(history, estimates);
+  const recurring = load.episodes >= 2;
   let expected = level;
-  let noise = accumulatingNoise(rates.slice(-NOISE_MINUTES).filter((r) => r <= threshold));
+  let noise = accumulatingNoise(rates.slice(-NOISE_MINUTES).filter((r) => r <= aboveLevel(level)));
   let why = `${round(level)}/min over the last ${hold} min`;
   let floor = 0;
-  if (episodes >= 2) {
+  if (recurring) {
     // Replaying the history against a fixed fleet gives what the pattern's high phases pile up; its worst
-    // alignment is in it, so no noise margin is added, nor headroom (the replay's test is the scale-out
-    // test itself, which already keeps the drain allowance free of the reaction time).
-    const past = recentArrivals(latestStart, lookback, clean).rates;
-    floor = replayFleet(past, mu, settings);
+    // alignment is in it, so no noise margin is added. The test is the wait itself, as patternHold (which
+    // keeps the scale-out test from acting on each high phase) applies it, so the two agree.
+    floor = patternFleet(load.rates, mu, patternScaleInWaitSeconds(settings));
     noise = 0;
-    why = `load came and went ${episodes} times in ${lookback} min; replayed, it needs ${floor}`;
+    why = `load came and went ${load.episodes} times in ${load.minutes} min; replayed, ${floor} keep every wait within ${round(patternScaleInWaitSeconds(settings))} s`;
   }
   if (fit && fit.slope > fit.slopeError) {
     // Rising: what the trend reaches by the end of the hold, if more.
@@ -78,7 +75,9 @@ export function scaleInNeed(
   const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
   const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   const consumers = Math.max(
-    replayFleet(ahead, mu, settings, estimates.waiting),
+    recurring
+      ? patternFleet(ahead, mu, patternScaleInWaitSeconds(settings), estimates.waiting)
+      : replayFleet(ahead, mu, settings, estimates.waiting),
     estimates.requiredConsumers,
     floor,
   );

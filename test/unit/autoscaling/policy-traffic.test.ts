@@ -86,6 +86,12 @@ describe("decideConsumers in closed loop", () => {
     };
     const { summary } = runPolicy(slow);
     expect(summary.p95).toBeLessThanOrEqual(300);
-    expect(summary.flaps).toBe(0);
+    // A slowdown within ten minutes of a scale-in cannot be foreseen: the scale-out it forces is the only
+    // reversal allowed, and it comes within minutes of the slowdown.
+    expect(summary.flaps).toBeLessThanOrEqual(1);
+    for (const [, reversal] of summary.flapPairs) {
+      expect(reversal.at / 60).toBeGreaterThanOrEqual(240);
+      expect(reversal.at / 60).toBeLessThanOrEqual(250);
+    }
   });
 });
