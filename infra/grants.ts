@@ -126,7 +126,7 @@ export const FUNCTION_GRANTS: Record<string, FunctionGrant> = {
     environment: ["STATE_TABLE_NAME"],
   },
   "functions/failover/mark-delivered.handler": {
-    actions: ["dynamodb:UpdateItem"],
+    actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     environment: ["STATE_TABLE_NAME"],
   },
   "functions/failover/decide-promotion.handler": {

@@ -170,10 +170,11 @@ export const failover: WorkflowSpec = {
               // Published and notified: out of the outbox (until then each round sends them again).
               MarkDelivered: lambdaTask({
                 resource: arn("MarkDelivered"),
-                parameters: { "brokerId.$": "$.broker.brokerId", "version.$": "$.check.version" },
+                parameters: { "brokerId.$": "$.broker.brokerId", "events.$": "$.check.events" },
                 resultPath: null,
                 next: "PromotionAction",
                 timeoutSeconds: 20,
+                retryOn: [E.StateConflict],
                 catchTo: roundFailed,
               }),
               PromotionAction: {

@@ -1,18 +1,19 @@
 import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { failoverEventSchema } from "./event-schema.js";
 import { markDelivered } from "./outbox.js";
 
 const inputSchema = z.object({
   ...stepBase,
   brokerId: z.string(),
-  /** The state version RecordCheck wrote with the events. */
-  version: z.number().int().min(1),
+  /** The events RecordCheck handed to PublishEvents and NotifyChange. */
+  events: z.array(failoverEventSchema),
 });
 
-/** The round's events were published and notified: clears them from the broker's outbox. */
-export const markEventsDelivered = async ({ brokerId, version }: z.infer<typeof inputSchema>) => ({
-  cleared: await markDelivered(brokerId, version),
+/** The round's events were published and notified: removes them from the broker's outbox. */
+export const markEventsDelivered = async ({ brokerId, events }: z.infer<typeof inputSchema>) => ({
+  cleared: await markDelivered(brokerId, events),
 });
 
 export const handler = workflowStep(inputSchema, markEventsDelivered);
