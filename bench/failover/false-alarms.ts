@@ -8,7 +8,7 @@
  *   npm run bench:failover -- --false-alarms --seconds 3600 [--burners 1]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -20,6 +20,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { LiveTraffic } from "../../test/integration/support/live-traffic.js";
 import { LocalCloudProcess } from "../../test/integration/support/local-cloud-process.js";
+import { BENCH_USER, createPair, loggedEvents } from "./pair.js";
 
 const FAILOVER_TYPES = new Set([
   "BrokerFailoverDetected",
@@ -29,22 +30,6 @@ const FAILOVER_TYPES = new Set([
   "BrokerPromotionProposed",
   "BrokerPromoted",
 ]);
-
-interface LoggedEvent {
-  "detail-type": string;
-  time?: string;
-  detail: { brokerId?: string };
-}
-
-function loggedEvents(dataDir: string, brokerId: string): LoggedEvent[] {
-  const file = path.join(dataDir, "events.jsonl");
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as LoggedEvent)
-    .filter((event) => FAILOVER_TYPES.has(event["detail-type"]) && event.detail.brokerId === brokerId);
-}
 
 /** A process that keeps one CPU busy until killed: the "busy machine". */
 const burner = (): ChildProcess =>
@@ -57,20 +42,8 @@ export async function falseAlarms(seconds: number, burners: number): Promise<voi
   let traffic: LiveTraffic | undefined;
   try {
     await cloud.start();
-    const created = await cloud.api("POST", "/brokers", {
-      brokerName: "bench-false-alarms",
-      engineType: "ACTIVEMQ",
-      engineVersion: "5.18",
-      deploymentMode: "ACTIVE_STANDBY_MULTI_AZ",
-      hostInstanceType: "mq.m5.large",
-      users: [{ username: "bench", password: "Bench-Failover-42" }],
-    });
-    const execution = await cloud.executionResult(String(created.body.executionId));
-    const brokerId = (execution.output as { brokerId: string }).brokerId;
-    const shown = await cloud.api("GET", `/brokers/${brokerId}`);
-    const stomp = String((shown.body.urls as Record<string, string>).stomp);
-    const url = stomp.startsWith("failover:") ? stomp : `failover:(${stomp})`;
-    traffic = new LiveTraffic(url, { username: "bench", password: "Bench-Failover-42" }, "bench.load", 5);
+    const { brokerId, stompUrl } = await createPair(cloud, "bench-false-alarms");
+    traffic = new LiveTraffic(stompUrl, BENCH_USER, "bench.load", 5);
     traffic.start();
     for (let i = 0; i < burners; i++) spinning.push(burner());
     const startedAt = Date.now();
@@ -79,7 +52,7 @@ export async function falseAlarms(seconds: number, burners: number): Promise<voi
       await sleep(Math.min(60_000, startedAt + seconds * 1000 - Date.now()));
       const elapsed = Math.round((Date.now() - startedAt) / 1000);
       console.log(
-        `  ${elapsed} s: ${loggedEvents(dataDir, brokerId).length} failover event(s), ${traffic.confirmedCount} messages sent, ${traffic.receivedCount} received`,
+        `  ${elapsed} s: ${loggedEvents(dataDir, brokerId, FAILOVER_TYPES).length} failover event(s), ${traffic.confirmedCount} messages sent, ${traffic.receivedCount} received`,
       );
     }
     const measuredSeconds = Math.round((Date.now() - startedAt) / 1000);
@@ -102,7 +75,7 @@ export async function falseAlarms(seconds: number, burners: number): Promise<voi
       const output = JSON.parse(described.output ?? "{}") as { outcomes?: { rounds?: number }[] };
       for (const outcome of output.outcomes ?? []) rounds += outcome.rounds ?? 0;
     }
-    const events = loggedEvents(dataDir, brokerId);
+    const events = loggedEvents(dataDir, brokerId, FAILOVER_TYPES);
     const byType = new Map<string, number>();
     for (const event of events) byType.set(event["detail-type"], (byType.get(event["detail-type"]) ?? 0) + 1);
     console.log(

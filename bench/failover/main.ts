@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { LocalCloudProcess } from "../../test/integration/support/local-cloud-process.js";
 import { falseAlarms } from "./false-alarms.js";
+import { createPair, loggedEvents } from "./pair.js";
 
 const { values } = parseArgs({
   options: {
@@ -36,21 +37,8 @@ const cloud = new LocalCloudProcess(dataDir, {
   FAILOVER_FLAPPING_CHANGES: "1000",
 });
 
-interface LoggedEvent {
-  "detail-type": string;
-  detail: { brokerId: string; detectedAt: string; detail: { to?: { instance: number } } };
-}
-const failovers = (brokerId: string): LoggedEvent[] => {
-  const file = path.join(dataDir, "events.jsonl");
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as LoggedEvent)
-    .filter(
-      (event) => event["detail-type"] === "BrokerFailoverDetected" && event.detail.brokerId === brokerId,
-    );
-};
+const DETECTED = new Set(["BrokerFailoverDetected"]);
+const failovers = (brokerId: string) => loggedEvents(dataDir, brokerId, DETECTED);
 
 function listener(port: number): number | undefined {
   const held = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
@@ -89,20 +77,7 @@ const percentile = (sorted: number[], p: number) =>
 async function main() {
   await cloud.start();
   const sfn = new SFNClient(cloud.clientConfig());
-  const created = await cloud.api("POST", "/brokers", {
-    brokerName: "bench-failover",
-    engineType: "ACTIVEMQ",
-    engineVersion: "5.18",
-    deploymentMode: "ACTIVE_STANDBY_MULTI_AZ",
-    hostInstanceType: "mq.m5.large",
-    users: [{ username: "bench", password: "Bench-Failover-42" }],
-  });
-  const execution = await cloud.executionResult(String(created.body.executionId));
-  const brokerId = (execution.output as { brokerId: string }).brokerId;
-  const shown = await cloud.api("GET", `/brokers/${brokerId}`);
-  const ports = (shown.body.instances as { endpoints: string[] }[]).map((instance) =>
-    Number(/tcp:\/\/[^:]+:(\d+)/.exec(instance.endpoints.join(" "))?.[1]),
-  );
+  const { brokerId, openwirePorts: ports } = await createPair(cloud, "bench-failover");
   const machines = await sfn.send(new ListStateMachinesCommand({}));
   const machine = machines.stateMachines?.find((candidate) => candidate.name?.endsWith("failover"));
   const detected: number[] = [];
@@ -135,7 +110,7 @@ async function main() {
       console.log(`kill ${kill + 1}: no BrokerFailoverDetected within 20 s`);
       continue;
     }
-    detected.push(Date.parse(event.detail.detectedAt) - killedAt);
+    detected.push(Date.parse(event.detail.detectedAt ?? "") - killedAt);
     logged.push(Date.now() - killedAt);
     console.log(
       `kill ${kill + 1}: detected after ${detected.at(-1)} ms, in events.jsonl after ${logged.at(-1)} ms`,
