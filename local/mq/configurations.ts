@@ -8,9 +8,15 @@ import {
   PERMITTED_BROKER_CHILDREN,
   SanitizationWarningReason,
 } from "../../functions/lib/amazon-mq.js";
-import { badRequest, conflict, notFound } from "../server/aws-error.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
 import type { MqContext } from "./context.js";
+import {
+  BadRequestException,
+  ConfigurationInUse,
+  InvalidParameter,
+  UnknownConfiguration,
+  UnknownRevision,
+} from "./exceptions.js";
 import { page } from "./pagination.js";
 import type { OperationCall } from "./router.js";
 import type { ConfigurationRecord, RevisionRecord } from "./state.js";
@@ -74,23 +80,23 @@ const isNamespaceAttribute = (name: string) => name === "xmlns" || /^(xmlns|xsi)
 export function sanitizeConfiguration(xml: string): { xml: string; warnings: SanitizationWarning[] } {
   // A DOCTYPE, entity or XInclude is refused before any parser reads the text: nothing is resolved.
   const unsafe = unsafeXmlIssue(xml);
-  if (unsafe !== undefined) throw badRequest(`data ${unsafe}.`, "data");
+  if (unsafe !== undefined) throw new InvalidParameter("data", `${unsafe}`);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw badRequest(
-      `data is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`,
+    throw new InvalidParameter(
       "data",
+      `is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`,
     );
   }
   const parsed = parseOrIssue(() => new XMLParser(XML_OPTIONS).parse(xml) as XmlNode[]);
-  if (!parsed.ok) throw badRequest(`data ${parsed.issue}.`, "data");
+  if (!parsed.ok) throw new InvalidParameter("data", `${parsed.issue}`);
   const nodes = parsed.value;
   const root = nodes.find((node) => elementName(node) !== undefined);
   const rootName = root === undefined ? undefined : elementName(root);
   if (root === undefined || rootName === undefined || localName(rootName) !== "broker") {
-    throw badRequest(
-      `data must have <broker> as its root element; found <${rootName ?? "nothing"}>.`,
+    throw new InvalidParameter(
       "data",
+      `must have <broker> as its root element; found <${rootName ?? "nothing"}>`,
     );
   }
   const warnings: SanitizationWarning[] = [];
@@ -167,7 +173,7 @@ export function findConfiguration(context: MqContext, id: string, attribute = "c
   const configuration = Object.hasOwn(context.state.configurations, id)
     ? context.state.configurations[id]
     : undefined;
-  if (configuration === undefined) throw notFound(`Configuration ${id} does not exist.`, attribute);
+  if (configuration === undefined) throw new UnknownConfiguration(id, attribute);
   return configuration;
 }
 
@@ -178,7 +184,7 @@ export function findRevision(
 ): RevisionRecord {
   const found = configuration.revisions.find((candidate) => candidate.revision === revision);
   if (found === undefined) {
-    throw notFound(`Configuration ${configuration.id} has no revision ${revision}.`, attribute);
+    throw new UnknownRevision(configuration.id, revision, attribute);
   }
   return found;
 }
@@ -224,9 +230,9 @@ export function addConfiguration(
 function revisionNumber(raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    throw badRequest(
-      `configuration-revision must be a positive integer; got ${JSON.stringify(raw)}.`,
+    throw new InvalidParameter(
       "configuration-revision",
+      `must be a positive integer; got ${JSON.stringify(raw)}`,
     );
   }
   return value;
@@ -261,10 +267,10 @@ export function configurationOperations(context: MqContext) {
       const decoded = validate.base64Data(body.requiredString("data"));
       const description = body.string("description");
       if (description !== undefined && description.length > 4000) {
-        throw badRequest("description must be at most 4000 characters.", "description");
+        throw new InvalidParameter("description", "must be at most 4000 characters");
       }
       if (configuration.revisions.length >= MAX_REVISIONS_PER_CONFIGURATION) {
-        throw badRequest(
+        throw new BadRequestException(
           `Configuration ${configuration.id} already has ${MAX_REVISIONS_PER_CONFIGURATION} revisions, the most Amazon MQ allows.`,
           "configuration-id",
         );
@@ -339,10 +345,7 @@ export function configurationOperations(context: MqContext) {
           broker.configuration.pending?.id === configuration.id,
       );
       if (user !== undefined) {
-        throw conflict(
-          `Configuration ${configuration.id} is in use by broker ${user.id}; change the broker's configuration first.`,
-          "configuration-id",
-        );
+        throw new ConfigurationInUse(configuration.id, user.id);
       }
       delete context.state.configurations[configuration.id];
       context.save();

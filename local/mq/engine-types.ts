@@ -5,8 +5,8 @@ import {
   STORAGE_TYPES,
   supportedDeploymentModes,
 } from "../../functions/lib/amazon-mq.js";
-import { badRequest } from "../server/aws-error.js";
 import type { AwsRequest } from "../server/service.js";
+import { InvalidParameter } from "./exceptions.js";
 import { page } from "./pagination.js";
 import { maxResults } from "./validation.js";
 
@@ -22,9 +22,9 @@ const availabilityZones = (region: string) =>
 function requireActiveMq(query: URLSearchParams): void {
   const type = query.get("engineType");
   if (type !== null && type.toUpperCase() !== ENGINE_TYPE) {
-    throw badRequest(
-      `engineType ${JSON.stringify(type)} is not supported: the local Amazon MQ runs ACTIVEMQ brokers only.`,
+    throw new InvalidParameter(
       "engineType",
+      `${JSON.stringify(type)} is not supported: the local Amazon MQ runs ACTIVEMQ brokers only`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { badRequest } from "../server/aws-error.js";
+import { InvalidParameter, InvalidRequestBody, MissingParameter } from "./exceptions.js";
 
 type Json = Record<string, unknown>;
 
@@ -22,9 +22,9 @@ export class Fields {
     try {
       parsed = JSON.parse(raw.toString("utf8"));
     } catch {
-      throw badRequest("The request body is not valid JSON.");
+      throw new InvalidRequestBody("is not valid JSON");
     }
-    if (!isObject(parsed)) throw badRequest("The request body must be a JSON object.");
+    if (!isObject(parsed)) throw new InvalidRequestBody("must be a JSON object");
     return new Fields(parsed);
   }
 
@@ -38,7 +38,7 @@ export class Fields {
   }
 
   private wrongType(name: string, expected: string): never {
-    throw badRequest(`${this.attribute(name)} must be ${expected}.`, this.attribute(name));
+    throw new InvalidParameter(this.attribute(name), `must be ${expected}`);
   }
 
   string(name: string): string | undefined {
@@ -51,7 +51,7 @@ export class Fields {
   requiredString(name: string): string {
     const value = this.string(name);
     if (value === undefined || value === "") {
-      throw badRequest(`${this.attribute(name)} is required.`, this.attribute(name));
+      throw new MissingParameter(this.attribute(name));
     }
     return value;
   }

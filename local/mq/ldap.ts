@@ -8,7 +8,7 @@ import {
   searchFilterIssue,
 } from "../../functions/lib/ldap-server-metadata.js";
 import type { BrokerLdap } from "../brokers/types.js";
-import { badRequest } from "../server/aws-error.js";
+import { BadRequestException, InvalidParameter } from "./exceptions.js";
 import type { Fields } from "./fields.js";
 
 /**
@@ -51,8 +51,7 @@ export function unseal(key: Buffer, sealed: string): string {
 function checked(fields: Fields, name: string, issue: (value: string) => string | undefined): string {
   const value = fields.requiredString(name);
   const problem = issue(value);
-  if (problem !== undefined)
-    throw badRequest(`${fields.attribute(name)} ${problem}.`, fields.attribute(name));
+  if (problem !== undefined) throw new InvalidParameter(fields.attribute(name), problem);
   return value;
 }
 
@@ -64,16 +63,19 @@ function optionalAttribute(fields: Fields, name: string): string | undefined {
 export function ldapServerMetadata(fields: Fields, key: Buffer): LdapRecord {
   const hosts = fields.stringList("hosts");
   if (hosts === undefined || hosts.length === 0) {
-    throw badRequest(`${fields.attribute("hosts")} must have at least one host.`, fields.attribute("hosts"));
+    throw new InvalidParameter(fields.attribute("hosts"), "must have at least one host");
   }
   hosts.forEach((host, index) => {
     const issue = ldapHostIssue(host);
     if (issue !== undefined) {
-      throw badRequest(`${fields.attribute("hosts")}[${index}] ${issue}.`, fields.attribute("hosts"));
+      throw new BadRequestException(
+        `${fields.attribute("hosts")}[${index}] ${issue}.`,
+        fields.attribute("hosts"),
+      );
     }
   });
   if (new Set(hosts.map((host) => host.toLowerCase())).size !== hosts.length) {
-    throw badRequest(`${fields.attribute("hosts")} must not repeat a host.`, fields.attribute("hosts"));
+    throw new InvalidParameter(fields.attribute("hosts"), "must not repeat a host");
   }
   const password = fields.requiredString("serviceAccountPassword");
   const userSearchSubtree = fields.boolean("userSearchSubtree");

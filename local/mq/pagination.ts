@@ -1,4 +1,4 @@
-import { badRequest } from "../server/aws-error.js";
+import { InvalidParameter } from "./exceptions.js";
 
 /**
  * One page of a list, ordered by `key`. The token carries the key of the last item returned, so
@@ -20,7 +20,7 @@ export function page<T>(
       if (typeof decoded.after !== "string") throw new Error("shape");
       after = decoded.after;
     } catch {
-      throw badRequest("nextToken is not a token this API returned.", "nextToken");
+      throw new InvalidParameter("nextToken", "is not a token this API returned");
     }
     start = all.findIndex((item) => key(item) > after);
     if (start === -1) start = all.length;

@@ -1,7 +1,7 @@
 import type { MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { DataReplicationMode, PromoteMode } from "@aws-sdk/client-mq";
-import { badRequest, conflict, notFound } from "../server/aws-error.js";
 import type { MqContext } from "./context.js";
+import { AlreadyReplicating, BadRequestException, InvalidParameter, UnknownBroker } from "./exceptions.js";
 import type { Fields } from "./fields.js";
 import { answers, type BridgeEndpoint, ReplicationBridge } from "./replication-bridge.js";
 import type { OperationCall } from "./router.js";
@@ -32,45 +32,42 @@ export function replicaRequest(context: MqContext, body: Fields, deploymentMode:
   const mode = body.string("dataReplicationMode");
   const primaryArn = body.string("dataReplicationPrimaryBrokerArn");
   if (mode !== undefined && !Object.values(DataReplicationMode).includes(mode as DataReplicationMode)) {
-    throw badRequest(`dataReplicationMode must be CRDR or NONE, not ${mode}.`, "dataReplicationMode");
+    throw new InvalidParameter("dataReplicationMode", `must be CRDR or NONE, not ${mode}`);
   }
   if (mode !== DataReplicationMode.CRDR) {
     if (primaryArn !== undefined) {
-      throw badRequest(
-        "dataReplicationPrimaryBrokerArn is only allowed with dataReplicationMode CRDR.",
+      throw new InvalidParameter(
         "dataReplicationPrimaryBrokerArn",
+        "is only allowed with dataReplicationMode CRDR",
       );
     }
     return undefined;
   }
   if (primaryArn === undefined) {
     // Named for the mode: it is the CRDR request that is incomplete.
-    throw badRequest(
+    throw new BadRequestException(
       "dataReplicationPrimaryBrokerArn must be set when dataReplicationMode is CRDR.",
       "dataReplicationMode",
     );
   }
   if (deploymentMode !== "ACTIVE_STANDBY_MULTI_AZ") {
-    throw badRequest(
+    throw new BadRequestException(
       "Cross-region data replication needs ACTIVE_STANDBY_MULTI_AZ brokers.",
       "deploymentMode",
     );
   }
   const primary = brokerByArn(context, primaryArn);
   if (primary === undefined) {
-    throw badRequest(`No broker has the ARN ${primaryArn}.`, "dataReplicationPrimaryBrokerArn");
+    throw new BadRequestException(`No broker has the ARN ${primaryArn}.`, "dataReplicationPrimaryBrokerArn");
   }
   if (primary.deploymentMode !== "ACTIVE_STANDBY_MULTI_AZ") {
-    throw badRequest(
+    throw new BadRequestException(
       `Broker ${primary.id} is ${primary.deploymentMode}; a CRDR primary must be ACTIVE_STANDBY_MULTI_AZ.`,
       "dataReplicationPrimaryBrokerArn",
     );
   }
   if (primary.replication !== undefined) {
-    throw conflict(
-      `Broker ${primary.id} is already in a data replication pair.`,
-      "dataReplicationPrimaryBrokerArn",
-    );
+    throw new AlreadyReplicating(primary.id);
   }
   return { primaryId: primary.id };
 }
@@ -234,19 +231,22 @@ export function replicationService(context: MqContext, options: ReplicationOptio
       const id = params.brokerId ?? "";
       const replica = context.state.brokers[id];
       if (replica === undefined || !Object.hasOwn(context.state.brokers, id)) {
-        throw notFound(`Broker ${id} does not exist.`, "broker-id");
+        throw new UnknownBroker(id);
       }
       const mode = body.string("mode");
       if (mode !== PromoteMode.SWITCHOVER && mode !== PromoteMode.FAILOVER) {
-        throw badRequest("mode must be SWITCHOVER or FAILOVER.", "mode");
+        throw new InvalidParameter("mode", "must be SWITCHOVER or FAILOVER");
       }
       const side = replica.replication;
       if (side === undefined || side.pending === true || side.role !== "REPLICA") {
-        throw badRequest(`Broker ${id} is not the replica of a data replication pair.`, "broker-id");
+        throw new BadRequestException(
+          `Broker ${id} is not the replica of a data replication pair.`,
+          "broker-id",
+        );
       }
       const primary = context.state.brokers[side.counterpart.brokerId];
       if (primary === undefined) {
-        throw badRequest(`Broker ${id}'s primary no longer exists.`, "broker-id");
+        throw new BadRequestException(`Broker ${id}'s primary no longer exists.`, "broker-id");
       }
       if (mode === PromoteMode.FAILOVER) {
         swapRoles(replica, primary);
@@ -260,7 +260,7 @@ export function replicationService(context: MqContext, options: ReplicationOptio
         (await answers(endpointOf(context, primary.id))) &&
         (await answers(endpointOf(context, replica.id)));
       if (!healthy || bridge === undefined) {
-        throw badRequest(
+        throw new BadRequestException(
           `A SWITCHOVER needs both brokers healthy and replicating; broker ${primary.id} or ${id} is not. Use FAILOVER.`,
           "mode",
         );

@@ -1,5 +1,5 @@
-import { AwsServiceError } from "../server/aws-error.js";
 import type { AwsRequest } from "../server/service.js";
+import { InvalidPathEncoding, UnknownOperation } from "./exceptions.js";
 import type { Fields } from "./fields.js";
 
 /** What an operation handler gets: the request, the path's labels (percent-decoded) and the body. */
@@ -99,11 +99,7 @@ function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new AwsServiceError(
-      "BadRequestException",
-      `The path segment ${segment} is not valid URL encoding.`,
-      400,
-    );
+    throw new InvalidPathEncoding(segment);
   }
 }
 
@@ -128,5 +124,5 @@ export function matchRoute(
     });
     if (matches) return { route, params };
   }
-  throw new AwsServiceError("NotFoundException", `No Amazon MQ operation answers ${method} ${path}.`, 404);
+  throw new UnknownOperation(method, path);
 }

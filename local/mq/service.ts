@@ -1,7 +1,8 @@
 import type { BrokerRuntime } from "../brokers/types.js";
 import type { AwsResponse, LocalService } from "../server/service.js";
 import { JsonStore } from "../store/json-store.js";
-import { brokerLifecycle, brokerOperations } from "./brokers.js";
+import { brokerLifecycle } from "./broker-lifecycle.js";
+import { brokerOperations } from "./brokers.js";
 import { configurationOperations } from "./configurations.js";
 import type { MqContext } from "./context.js";
 import { describeBrokerEngineTypes, describeBrokerInstanceOptions } from "./engine-types.js";

@@ -6,7 +6,7 @@ import type {
   DeploymentMode,
 } from "../../functions/lib/amazon-mq.js";
 import type { InstancePorts } from "../brokers/types.js";
-import { conflict } from "../server/aws-error.js";
+import { BrokerStateConflict } from "./exceptions.js";
 import type { LdapRecord } from "./ldap.js";
 
 export type { BrokerState, DeploymentMode } from "../../functions/lib/amazon-mq.js";
@@ -125,10 +125,7 @@ const CHANGEABLE: readonly BrokerState[] = ["RUNNING", "CRITICAL_ACTION_REQUIRED
 const DELETABLE: readonly BrokerState[] = ["RUNNING", "CREATION_FAILED", "CRITICAL_ACTION_REQUIRED"];
 
 function refuse(broker: BrokerRecord, operation: string, allowed: readonly BrokerState[]): never {
-  throw conflict(
-    `Broker ${broker.id} is ${broker.state}; ${operation} needs it to be ${allowed.join(" or ")}.`,
-    "broker-id",
-  );
+  throw new BrokerStateConflict(broker.id, broker.state, operation, allowed);
 }
 
 export function assertCanUpdate(broker: BrokerRecord): void {

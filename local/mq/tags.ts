@@ -1,5 +1,6 @@
-import { badRequest, notFound } from "../server/aws-error.js";
+import { TAGS } from "../../functions/lib/amazon-mq.js";
 import type { MqContext } from "./context.js";
+import { BadRequestException, MissingParameter, UnknownResourceArn } from "./exceptions.js";
 import type { OperationCall } from "./router.js";
 import * as validate from "./validation.js";
 
@@ -9,7 +10,7 @@ function tagsOf(context: MqContext, arn: string): Record<string, string> {
     Object.values(context.state.brokers).find((broker) => broker.arn === arn) ??
     Object.values(context.state.configurations).find((configuration) => configuration.arn === arn);
   if (resource === undefined) {
-    throw notFound(`No broker or configuration has the ARN ${arn}.`, "resource-arn");
+    throw new UnknownResourceArn(arn);
   }
   return resource.tags;
 }
@@ -20,7 +21,7 @@ export function tagOperations(context: MqContext) {
       const tags = tagsOf(context, params.resourceArn ?? "");
       const added = validate.tags(body.stringMap("tags"));
       if (Object.keys({ ...tags, ...added }).length > 50) {
-        throw badRequest("A resource may have at most 50 tags.", "tags");
+        throw new BadRequestException(`A resource may have at most ${TAGS.max} tags.`, "tags");
       }
       Object.assign(tags, added);
       context.save();
@@ -34,7 +35,7 @@ export function tagOperations(context: MqContext) {
     DeleteTags({ params, request }: OperationCall) {
       const tags = tagsOf(context, params.resourceArn ?? "");
       const keys = request.query.getAll("tagKeys");
-      if (keys.length === 0) throw badRequest("tagKeys is required.", "tagKeys");
+      if (keys.length === 0) throw new MissingParameter("tagKeys");
       for (const key of keys) delete tags[key];
       context.save();
       return undefined;

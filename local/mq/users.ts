@@ -1,6 +1,6 @@
-import { badRequest, conflict, notFound } from "../server/aws-error.js";
 import { findBroker } from "./brokers.js";
 import type { MqContext } from "./context.js";
+import { BadRequestException, UnknownUser, UserExists, UserPendingDeletion } from "./exceptions.js";
 import { page } from "./pagination.js";
 import type { OperationCall } from "./router.js";
 import { assertCanChangeUsers, type BrokerRecord, effectiveUsers, type UserRecord } from "./state.js";
@@ -13,16 +13,13 @@ import * as validate from "./validation.js";
 
 function findUser(broker: BrokerRecord, username: string): UserRecord {
   const user = broker.users.find((candidate) => candidate.username === username);
-  if (user === undefined) throw notFound(`Broker ${broker.id} has no user ${username}.`, "username");
+  if (user === undefined) throw new UnknownUser(broker.id, username);
   return user;
 }
 
 function refusePendingDelete(broker: BrokerRecord, user: UserRecord): void {
   if (user.pending?.change === "DELETE") {
-    throw conflict(
-      `User ${user.username} of broker ${broker.id} is pending deletion; reboot the broker first.`,
-      "username",
-    );
+    throw new UserPendingDeletion(broker.id, user.username);
   }
 }
 
@@ -35,16 +32,19 @@ export function userOperations(context: MqContext) {
       const existing = broker.users.find((user) => user.username === username);
       if (existing !== undefined) {
         refusePendingDelete(broker, existing);
-        throw conflict(`Broker ${broker.id} already has a user ${username}.`, "username");
+        throw new UserExists(broker.id, username);
       }
       if (effectiveUsers(broker).length >= validate.MAX_USERS) {
-        throw badRequest(
+        throw new BadRequestException(
           `Broker ${broker.id} has ${validate.MAX_USERS} users, the most it may have.`,
           "username",
         );
       }
       if (settings.replicationUser && effectiveUsers(broker).some((user) => user.settings.replicationUser)) {
-        throw badRequest(`Broker ${broker.id} already has a replication user.`, "replicationUser");
+        throw new BadRequestException(
+          `Broker ${broker.id} already has a replication user.`,
+          "replicationUser",
+        );
       }
       broker.users.push({ username, pending: { change: "CREATE", settings } });
       context.save();
@@ -106,7 +106,7 @@ export function userOperations(context: MqContext) {
       const user = findUser(broker, params.username ?? "");
       refusePendingDelete(broker, user);
       const base = user.pending?.settings ?? user.active;
-      if (base === undefined) throw notFound(`Broker ${broker.id} has no user ${user.username}.`, "username");
+      if (base === undefined) throw new UnknownUser(broker.id, user.username);
       const password = body.string("password");
       const groups = body.stringList("groups");
       const settings = {
@@ -126,7 +126,7 @@ export function userOperations(context: MqContext) {
       const user = findUser(broker, params.username ?? "");
       refusePendingDelete(broker, user);
       if (effectiveUsers(broker).length <= 1) {
-        throw badRequest(
+        throw new BadRequestException(
           `User ${user.username} is the last user of broker ${broker.id}; a broker needs at least one user.`,
           "username",
         );

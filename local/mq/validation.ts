@@ -26,7 +26,7 @@ import {
   USERNAME,
 } from "../../functions/lib/amazon-mq.js";
 import { DEFAULT_TIME_ZONE, isMaintenanceTimeZone, TIME_ZONE_RULE } from "../../functions/lib/time-zone.js";
-import { badRequest } from "../server/aws-error.js";
+import { BadRequestException, InvalidParameter, MissingParameter } from "./exceptions.js";
 import type { Fields } from "./fields.js";
 import type { BrokerAuthentication, UserSettings, WeeklyStartTime } from "./state.js";
 
@@ -39,9 +39,9 @@ export { MAX_USERS } from "../../functions/lib/amazon-mq.js";
 
 export function brokerName(value: string, attribute = "brokerName"): string {
   if (!BROKER_NAME.test(value)) {
-    throw badRequest(
-      `${attribute} must be 1-50 characters of letters, digits, '-' and '_'; got ${JSON.stringify(value)}.`,
+    throw new InvalidParameter(
       attribute,
+      `must be 1-50 characters of letters, digits, '-' and '_'; got ${JSON.stringify(value)}`,
     );
   }
   return value;
@@ -49,9 +49,9 @@ export function brokerName(value: string, attribute = "brokerName"): string {
 
 export function configurationName(value: string, attribute = "name"): string {
   if (!CONFIGURATION_NAME.test(value)) {
-    throw badRequest(
-      `${attribute} must be 1-150 characters of letters, digits and - . _ ~; got ${JSON.stringify(value)}.`,
+    throw new InvalidParameter(
       attribute,
+      `must be 1-150 characters of letters, digits and - . _ ~; got ${JSON.stringify(value)}`,
     );
   }
   return value;
@@ -59,11 +59,11 @@ export function configurationName(value: string, attribute = "name"): string {
 
 /** This local Amazon MQ runs ActiveMQ only; RabbitMQ brokers are refused. */
 export function engineType(value: string | undefined, attribute = "engineType"): typeof ENGINE_TYPE {
-  if (value === undefined) throw badRequest(`${attribute} is required.`, attribute);
+  if (value === undefined) throw new MissingParameter(attribute);
   if (value.toUpperCase() !== ENGINE_TYPE) {
-    throw badRequest(
-      `${attribute} ${JSON.stringify(value)} is not supported: the local Amazon MQ runs ACTIVEMQ brokers only.`,
+    throw new InvalidParameter(
       attribute,
+      `${JSON.stringify(value)} is not supported: the local Amazon MQ runs ACTIVEMQ brokers only`,
     );
   }
   return ENGINE_TYPE;
@@ -74,9 +74,9 @@ export function engineVersion(value: string | undefined, attribute = "engineVers
   if (value === undefined) return LATEST_ENGINE_VERSION;
   const majorMinor = toMajorMinor(value);
   if (!isSupportedEngineVersion(majorMinor)) {
-    throw badRequest(
-      `${attribute} ${JSON.stringify(value)} is not supported for ACTIVEMQ; supported: ${[...ENGINE_VERSIONS].reverse().join(", ")}.`,
+    throw new InvalidParameter(
       attribute,
+      `${JSON.stringify(value)} is not supported for ACTIVEMQ; supported: ${[...ENGINE_VERSIONS].reverse().join(", ")}`,
     );
   }
   return majorMinor;
@@ -87,38 +87,38 @@ export const compareVersions = compareMajorMinor;
 /** Amazon MQ requires automatic minor version upgrades for ActiveMQ 5.18 and later. */
 export function autoMinorVersionUpgrade(value: boolean | undefined, version: string): boolean {
   if (value === false && requiresAutoMinorVersionUpgrade(version)) {
-    throw badRequest(
-      `autoMinorVersionUpgrade must be true for ActiveMQ ${version} (required for ${MAJOR_MINOR_ONLY_FROM} and later).`,
+    throw new InvalidParameter(
       "autoMinorVersionUpgrade",
+      `must be true for ActiveMQ ${version} (required for ${MAJOR_MINOR_ONLY_FROM} and later)`,
     );
   }
   return true;
 }
 
 export function deploymentMode(value: string | undefined): DeploymentMode {
-  if (value === undefined) throw badRequest("deploymentMode is required.", "deploymentMode");
+  if (value === undefined) throw new MissingParameter("deploymentMode");
   const mode = DEPLOYMENT_MODES.find((candidate) => candidate === value);
   if (mode === undefined) {
-    throw badRequest(
-      `deploymentMode ${JSON.stringify(value)} is not valid; use one of ${DEPLOYMENT_MODES.join(", ")}.`,
+    throw new InvalidParameter(
       "deploymentMode",
+      `${JSON.stringify(value)} is not valid; use one of ${DEPLOYMENT_MODES.join(", ")}`,
     );
   }
   return mode;
 }
 
 export function hostInstanceType(value: string | undefined, mode: DeploymentMode): string {
-  if (value === undefined) throw badRequest("hostInstanceType is required.", "hostInstanceType");
+  if (value === undefined) throw new MissingParameter("hostInstanceType");
   if (!(HOST_INSTANCE_TYPES as readonly string[]).includes(value)) {
-    throw badRequest(
-      `hostInstanceType ${JSON.stringify(value)} is not available for ACTIVEMQ; use one of ${HOST_INSTANCE_TYPES.join(", ")}.`,
+    throw new InvalidParameter(
       "hostInstanceType",
+      `${JSON.stringify(value)} is not available for ACTIVEMQ; use one of ${HOST_INSTANCE_TYPES.join(", ")}`,
     );
   }
   if (value === SINGLE_INSTANCE_ONLY_HOST && mode !== DeploymentMode.SINGLE_INSTANCE) {
-    throw badRequest(
-      `hostInstanceType ${SINGLE_INSTANCE_ONLY_HOST} supports SINGLE_INSTANCE only, not ${mode}.`,
+    throw new InvalidParameter(
       "hostInstanceType",
+      `${SINGLE_INSTANCE_ONLY_HOST} supports SINGLE_INSTANCE only, not ${mode}`,
     );
   }
   return value;
@@ -128,15 +128,15 @@ export function storageType(value: string | undefined, mode: DeploymentMode): Br
   const type =
     value === undefined ? DEFAULT_STORAGE_TYPE : STORAGE_TYPES.find((candidate) => candidate === value);
   if (type === undefined) {
-    throw badRequest(
-      `storageType ${JSON.stringify(value)} is not valid; use ${STORAGE_TYPES.join(" or ")}.`,
+    throw new InvalidParameter(
       "storageType",
+      `${JSON.stringify(value)} is not valid; use ${STORAGE_TYPES.join(" or ")}`,
     );
   }
   if (type === BrokerStorageType.EBS && mode !== DeploymentMode.SINGLE_INSTANCE) {
-    throw badRequest(
-      `storageType EBS supports SINGLE_INSTANCE only; ${mode} needs EFS (shared storage).`,
+    throw new InvalidParameter(
       "storageType",
+      `EBS supports SINGLE_INSTANCE only; ${mode} needs EFS (shared storage)`,
     );
   }
   return type;
@@ -145,9 +145,9 @@ export function storageType(value: string | undefined, mode: DeploymentMode): Br
 export function authenticationStrategy(value: string | undefined): BrokerAuthentication {
   if (value === undefined || value === AuthenticationStrategy.SIMPLE) return AuthenticationStrategy.SIMPLE;
   if (value === AuthenticationStrategy.LDAP) return AuthenticationStrategy.LDAP;
-  throw badRequest(
-    `authenticationStrategy ${JSON.stringify(value)} is not valid; use SIMPLE or LDAP.`,
+  throw new InvalidParameter(
     "authenticationStrategy",
+    `${JSON.stringify(value)} is not valid; use SIMPLE or LDAP`,
   );
 }
 
@@ -155,21 +155,21 @@ export function maintenanceWindow(fields: Fields | undefined): WeeklyStartTime |
   if (fields === undefined) return undefined;
   const day = fields.requiredString("dayOfWeek");
   if (!(DAYS_OF_WEEK as readonly string[]).includes(day)) {
-    throw badRequest(
+    throw new BadRequestException(
       `dayOfWeek ${JSON.stringify(day)} is not a day; use one of ${DAYS_OF_WEEK.join(", ")}.`,
       fields.attribute("dayOfWeek"),
     );
   }
   const time = fields.requiredString("timeOfDay");
   if (!TIME_OF_DAY.test(time)) {
-    throw badRequest(
+    throw new BadRequestException(
       `timeOfDay ${JSON.stringify(time)} must be HH:MM (24-hour).`,
       fields.attribute("timeOfDay"),
     );
   }
   const timeZone = fields.string("timeZone") ?? DEFAULT_TIME_ZONE;
   if (!isMaintenanceTimeZone(timeZone)) {
-    throw badRequest(
+    throw new BadRequestException(
       `timeZone ${JSON.stringify(timeZone.slice(0, 64))} is not valid: it ${TIME_ZONE_RULE}.`,
       fields.attribute("timeZone"),
     );
@@ -179,9 +179,9 @@ export function maintenanceWindow(fields: Fields | undefined): WeeklyStartTime |
 
 export function username(value: string, attribute = "username"): string {
   if (!USERNAME.test(value)) {
-    throw badRequest(
-      `${attribute} must be 2-100 characters of letters, digits and - . _ ~ (${value.length} characters given).`,
+    throw new InvalidParameter(
       attribute,
+      `must be 2-100 characters of letters, digits and - . _ ~ (${value.length} characters given)`,
     );
   }
   return value;
@@ -189,21 +189,21 @@ export function username(value: string, attribute = "username"): string {
 
 /** Amazon MQ's password rules. The message describes the rule broken, never the password. */
 export function password(value: string | undefined, attribute = "password"): string {
-  if (value === undefined || value === "") throw badRequest(`${attribute} is required.`, attribute);
+  if (value === undefined || value === "") throw new MissingParameter(attribute);
   if (value.length < PASSWORD.minLength || value.length > PASSWORD.maxLength) {
-    throw badRequest(
-      `${attribute} must be ${PASSWORD.minLength}-${PASSWORD.maxLength} characters long.`,
+    throw new InvalidParameter(
       attribute,
+      `must be ${PASSWORD.minLength}-${PASSWORD.maxLength} characters long`,
     );
   }
   if (new Set(value).size < PASSWORD.minUniqueCharacters) {
-    throw badRequest(
-      `${attribute} must contain at least ${PASSWORD.minUniqueCharacters} unique characters.`,
+    throw new InvalidParameter(
       attribute,
+      `must contain at least ${PASSWORD.minUniqueCharacters} unique characters`,
     );
   }
   if (PASSWORD.forbidden.test(value)) {
-    throw badRequest(`${attribute} must not contain commas, colons or equal signs (, : =).`, attribute);
+    throw new InvalidParameter(attribute, "must not contain commas, colons or equal signs (, : =)");
   }
   return value;
 }
@@ -211,13 +211,13 @@ export function password(value: string | undefined, attribute = "password"): str
 export function groups(value: string[] | undefined, attribute = "groups"): string[] {
   if (value === undefined) return [];
   if (value.length > MAX_GROUPS_PER_USER) {
-    throw badRequest(`${attribute} must have at most ${MAX_GROUPS_PER_USER} groups.`, attribute);
+    throw new InvalidParameter(attribute, `must have at most ${MAX_GROUPS_PER_USER} groups`);
   }
   for (const group of value) {
     if (!USERNAME.test(group)) {
-      throw badRequest(
-        `${attribute} entry ${JSON.stringify(group)} must be 2-100 characters of letters, digits and - . _ ~.`,
+      throw new InvalidParameter(
         attribute,
+        `entry ${JSON.stringify(group)} must be 2-100 characters of letters, digits and - . _ ~`,
       );
     }
   }
@@ -238,25 +238,24 @@ export function newUser(fields: Fields, name: string): UserSettings & { username
 export function tags(value: Record<string, string> | undefined, attribute = "tags"): Record<string, string> {
   if (value === undefined) return {};
   const entries = Object.entries(value);
-  if (entries.length > TAGS.max)
-    throw badRequest(`${attribute} must have at most ${TAGS.max} tags.`, attribute);
+  if (entries.length > TAGS.max) throw new InvalidParameter(attribute, `must have at most ${TAGS.max} tags`);
   for (const [key, tagValue] of entries) {
     if (key.length < 1 || key.length > TAGS.keyMaxLength) {
-      throw badRequest(
-        `${attribute} key ${JSON.stringify(key)} must be 1-${TAGS.keyMaxLength} characters.`,
+      throw new InvalidParameter(
         attribute,
+        `key ${JSON.stringify(key)} must be 1-${TAGS.keyMaxLength} characters`,
       );
     }
     if (key.toLowerCase().startsWith(TAGS.reservedPrefix)) {
-      throw badRequest(
-        `${attribute} key ${JSON.stringify(key)} must not start with ${TAGS.reservedPrefix}.`,
+      throw new InvalidParameter(
         attribute,
+        `key ${JSON.stringify(key)} must not start with ${TAGS.reservedPrefix}`,
       );
     }
     if (tagValue.length > TAGS.valueMaxLength) {
-      throw badRequest(
-        `${attribute} value for ${JSON.stringify(key)} must be at most ${TAGS.valueMaxLength} characters.`,
+      throw new InvalidParameter(
         attribute,
+        `value for ${JSON.stringify(key)} must be at most ${TAGS.valueMaxLength} characters`,
       );
     }
   }
@@ -269,9 +268,9 @@ export function maxResults(query: URLSearchParams): number {
   if (raw === null) return MAX_RESULTS.default;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < MAX_RESULTS.min || value > MAX_RESULTS.max) {
-    throw badRequest(
-      `maxResults must be an integer from ${MAX_RESULTS.min} to ${MAX_RESULTS.max}; got ${JSON.stringify(raw)}.`,
+    throw new InvalidParameter(
       "maxResults",
+      `must be an integer from ${MAX_RESULTS.min} to ${MAX_RESULTS.max}; got ${JSON.stringify(raw)}`,
     );
   }
   return value;
@@ -281,7 +280,7 @@ export function maxResults(query: URLSearchParams): number {
 export function base64Data(value: string, attribute = "data"): string {
   const compact = value.replace(/\s+/g, "");
   if (compact === "" || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
-    throw badRequest(`${attribute} must be the configuration's XML encoded in base64.`, attribute);
+    throw new InvalidParameter(attribute, "must be the configuration's XML encoded in base64");
   }
   return Buffer.from(compact, "base64").toString("utf8");
 }
