@@ -1,16 +1,16 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
 import { ecsServiceRefSchema, queueNameIssues } from "../autoscaling/registration.js";
 import { scalingSettingsSchema } from "../autoscaling/settings.js";
 import { type FieldIssue, RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { jsonBody, pathParameter } from "../lib/http.js";
 import { checkBrokerId } from "../lib/mq-errors.js";
+import { z } from "../lib/zod.js";
 
 /** The body of PUT /brokers/{id}/queues/{queue}/autoscaling. Settings default as the policy documents. */
 export const registrationRequestSchema = z.strictObject({
   ecs: ecsServiceRefSchema,
-  settings: scalingSettingsSchema.prefault({}),
+  settings: z.prefault(scalingSettingsSchema, {}),
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
 

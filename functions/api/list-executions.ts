@@ -1,6 +1,5 @@
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { sfn } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
@@ -8,13 +7,14 @@ import { RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
+import { z } from "../lib/zod.js";
 
 const STATE_MACHINE_ARN = requireEnv("PROVISIONING_STATE_MACHINE_ARN");
 
 const querySchema = z.object({
-  status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  nextToken: z.string().min(1).max(3096).optional(),
+  status: z.optional(z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(3096))),
 });
 
 function parseQuery(event: APIGatewayProxyEventV2) {

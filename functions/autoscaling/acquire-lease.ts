@@ -1,11 +1,11 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { DecisionInProgressError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { parse, z } from "../lib/zod.js";
 import { scalingStateKey, scalingStateSchema } from "./registration.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
@@ -16,8 +16,8 @@ export const LEASE_MARGIN_SECONDS = 300;
 const inputSchema = z.object({
   ...stepBase,
   registrationId: z.string(),
-  owner: z.string().min(1),
-  periodSeconds: z.number().int().min(1),
+  owner: z.string().check(z.minLength(1)),
+  periodSeconds: z.number().check(z.int(), z.gte(1)),
 });
 
 /**
@@ -49,7 +49,7 @@ export const acquireLease = async ({ registrationId, owner, periodSeconds }: z.i
         }),
       ),
     );
-    const state = scalingStateSchema.parse(updated.Attributes ?? {});
+    const state = parse(scalingStateSchema, updated.Attributes ?? {});
     const { sequence, ...carried } = state;
     return { owner, sequence, state: carried };
   } catch (error) {

@@ -1,12 +1,12 @@
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { ddb, ecs } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { rethrowServiceError } from "./ecs-errors.js";
 import { scalingStateKey } from "./registration.js";
 import { decisionSchema } from "./step-input.js";
@@ -19,7 +19,7 @@ const inputSchema = z.object({
   cluster: z.string(),
   service: z.string(),
   owner: z.string(),
-  sequence: z.number().int().min(0),
+  sequence: z.number().check(z.int(), z.gte(0)),
   decision: decisionSchema,
 });
 

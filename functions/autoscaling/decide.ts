@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { nextLoopStep } from "./loop.js";
 import { decideConsumers } from "./policy.js";
 import { ALARM_KINDS } from "./registration.js";
@@ -9,16 +9,16 @@ import { alarmStatesSchema, fleetSchema, leaseSchema, loopStateSchema } from "./
 
 const windowSchema = z.object({
   start: z.number(),
-  enqueueCount: z.number().optional(),
-  dispatchCount: z.number().optional(),
-  queueSize: z.number().optional(),
-  consumerCount: z.number().optional(),
+  enqueueCount: z.optional(z.number()),
+  dispatchCount: z.optional(z.number()),
+  queueSize: z.optional(z.number()),
+  consumerCount: z.optional(z.number()),
 });
 
 const inputSchema = z.object({
   ...stepBase,
   settings: scalingSettingsSchema,
-  periodSeconds: z.number().int().min(1),
+  periodSeconds: z.number().check(z.int(), z.gte(1)),
   alarms: z.record(z.enum(ALARM_KINDS), z.string()),
   metrics: z.object({ now: z.number(), windows: z.array(windowSchema), alarmStates: alarmStatesSchema }),
   fleet: fleetSchema,

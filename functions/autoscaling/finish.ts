@@ -1,10 +1,10 @@
 import { SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { cloudwatch } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { releaseLease } from "./lease.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");

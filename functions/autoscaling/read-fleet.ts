@@ -1,10 +1,10 @@
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { ecs } from "../lib/clients.js";
 import { ServiceNotFoundError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { rethrowServiceError } from "./ecs-errors.js";
 
 const inputSchema = z.object({ ...stepBase, cluster: z.string(), service: z.string() });

@@ -3,20 +3,20 @@ import {
   GetMetricDataCommand,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { cloudwatch } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { historyRange, toWindows, windowQueries, windowsEnd } from "./metric-windows.js";
 import { ALARM_KINDS } from "./registration.js";
 
 const inputSchema = z.object({
   ...stepBase,
-  instances: z.array(z.string()).min(1),
+  instances: z.array(z.string()).check(z.minLength(1)),
   queue: z.string(),
   /** The metrics' period (60 on AWS, 10 locally): gauges are read at it. */
-  periodSeconds: z.number().int().positive().optional(),
+  periodSeconds: z.optional(z.number().check(z.int(), z.positive())),
   alarms: z.record(z.enum(ALARM_KINDS), z.string()),
 });
 

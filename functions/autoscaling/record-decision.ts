@@ -1,6 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
@@ -8,6 +7,7 @@ import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { metrics } from "../lib/powertools.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { decisionItem } from "./decision-record.js";
 import { scalingStateKey } from "./registration.js";
 import { decisionSchema } from "./step-input.js";
@@ -22,7 +22,7 @@ const inputSchema = z.object({
   trigger: z.string(),
   owner: z.string(),
   decision: decisionSchema,
-  loop: z.object({ iteration: z.number(), next: z.string(), why: z.string() }).loose(),
+  loop: z.looseObject({ iteration: z.number(), next: z.string(), why: z.string() }),
 });
 
 /** The service rate learned from history, kept for the next decision's `serviceRateHint`. */

@@ -1,10 +1,10 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { decisionItem } from "./decision-record.js";
 import { releaseLease } from "./lease.js";
 import { caughtErrorSchema } from "./step-input.js";
@@ -18,19 +18,23 @@ const inputSchema = z.object({
   owner: z.string(),
   error: caughtErrorSchema,
   /** The execution's state when the error was caught: whether ApplyDecision had already changed the fleet. */
-  round: z
-    .object({
-      decided: z
-        .object({
-          decision: z.object({ action: z.string(), desired: z.number(), at: z.number() }).loose(),
-          loop: z.object({ iteration: z.number() }).loose(),
-        })
-        .loose()
-        .optional(),
-      applied: z.object({ applied: z.boolean(), desired: z.number() }).loose().optional(),
-    })
-    .loose()
-    .optional(),
+  round: z.optional(
+    z.catchall(
+      z.object({
+        decided: z.optional(
+          z.catchall(
+            z.object({
+              decision: z.looseObject({ action: z.string(), desired: z.number(), at: z.number() }),
+              loop: z.looseObject({ iteration: z.number() }),
+            }),
+            z.unknown(),
+          ),
+        ),
+        applied: z.optional(z.looseObject({ applied: z.boolean(), desired: z.number() })),
+      }),
+      z.unknown(),
+    ),
+  ),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import { z } from "../lib/zod.js";
 import { scalingSettingsSchema } from "./settings.js";
 
 /**
@@ -49,16 +49,20 @@ export const ecsServiceRefSchema = z.strictObject({
   /** Cluster name or ARN, as ECS takes it. */
   cluster: z
     .string()
-    .regex(
-      /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/,
-      "must be an ECS cluster name (1-255 of letters, digits, - and _) or ARN",
+    .check(
+      z.regex(
+        /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/,
+        "must be an ECS cluster name (1-255 of letters, digits, - and _) or ARN",
+      ),
     ),
   /** Service name or ARN. */
   service: z
     .string()
-    .regex(
-      /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255})$/,
-      "must be an ECS service name (1-255 of letters, digits, - and _) or ARN",
+    .check(
+      z.regex(
+        /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255})$/,
+        "must be an ECS service name (1-255 of letters, digits, - and _) or ARN",
+      ),
     ),
 });
 export type EcsServiceRef = z.infer<typeof ecsServiceRefSchema>;
@@ -68,12 +72,12 @@ export const registrationSchema = z.object({
   brokerId: z.string(),
   brokerName: z.string(),
   /** CloudWatch `Broker` dimension values: `<name>-1`, and `<name>-2` for an active/standby pair. */
-  instances: z.array(z.string()).min(1),
+  instances: z.array(z.string()).check(z.minLength(1)),
   queue: z.string(),
-  ecs: ecsServiceRefSchema.extend({ serviceArn: z.string() }),
+  ecs: z.extend(ecsServiceRefSchema, { serviceArn: z.string() }),
   settings: scalingSettingsSchema,
   /** Alarm period (seconds); the re-decide loop waits this long between decisions. */
-  periodSeconds: z.number().int().min(10),
+  periodSeconds: z.number().check(z.int(), z.gte(10)),
   alarms: z.strictObject({ "scale-out": z.string(), "scale-in": z.string(), "from-zero": z.string() }),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -82,10 +86,10 @@ export type Registration = z.infer<typeof registrationSchema>;
 
 /** What the STATE item carries between decisions (all optional: a new registration has none). */
 export const scalingStateSchema = z.object({
-  serviceRateHint: z.number().positive().optional(),
-  lastScaleOutAt: z.number().optional(),
-  lastScaleInAt: z.number().optional(),
-  sequence: z.number().int().min(0).default(0),
+  serviceRateHint: z.optional(z.number().check(z.positive())),
+  lastScaleOutAt: z.optional(z.number()),
+  lastScaleInAt: z.optional(z.number()),
+  sequence: z._default(z.number().check(z.int(), z.gte(0)), 0),
 });
 export type ScalingState = z.infer<typeof scalingStateSchema>;
 

@@ -1,14 +1,14 @@
-import { z } from "zod";
 import { requireEnv } from "../lib/config.js";
 import { RegistrationNotFoundError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { parseAlarmName } from "./alarm-specs.js";
 import { getRegistration } from "./registration-store.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
 
-const inputSchema = z.object({ ...stepBase, alarmName: z.string().min(1) });
+const inputSchema = z.object({ ...stepBase, alarmName: z.string().check(z.minLength(1)) });
 
 /**
  * The registration behind the alarm that started the workflow (its id rides in the alarm name). Read

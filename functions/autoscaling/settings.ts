@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { parse, z } from "../lib/zod.js";
 
 /**
  * A queue's consumer-scaling settings. Every field has a default, so `{}` is a valid input;
@@ -6,43 +6,46 @@ import { z } from "zod";
  */
 export const scalingSettingsSchema = z
   .strictObject({
-    minConsumers: z.number().int().min(0).default(1),
-    maxConsumers: z.number().int().min(1).max(10_000).default(100),
+    minConsumers: z._default(z.number().check(z.int(), z.gte(0)), 1),
+    maxConsumers: z._default(z.number().check(z.int(), z.gte(1), z.lte(10_000)), 100),
     /** The longest a message should wait in the queue before a consumer takes it. */
-    targetWaitSeconds: z.number().min(30).max(86_400).default(300),
+    targetWaitSeconds: z._default(z.number().check(z.gte(30), z.lte(86_400)), 300),
     /** Time from a scale-out request to a consumer taking messages (container start, connect). */
-    consumerStartupSeconds: z.number().min(0).max(3_600).default(60),
+    consumerStartupSeconds: z._default(z.number().check(z.gte(0), z.lte(3_600)), 60),
     /** No scale-out sooner than this after the previous scale-out. */
-    scaleOutCooldownSeconds: z.number().min(0).max(86_400).default(60),
+    scaleOutCooldownSeconds: z._default(z.number().check(z.gte(0), z.lte(86_400)), 60),
     /** No scale-in sooner than this after a scale-out: just over the ten minutes within which a reversal is a flap. */
-    scaleInCooldownSeconds: z.number().min(0).max(86_400).default(660),
+    scaleInCooldownSeconds: z._default(z.number().check(z.gte(0), z.lte(86_400)), 660),
     /** Scale in only when the need has stayed lower for this long. */
-    scaleInStabilisationSeconds: z.number().min(60).max(86_400).default(300),
+    scaleInStabilisationSeconds: z._default(z.number().check(z.gte(60), z.lte(86_400)), 300),
     /** The largest change, in consumers, of one decision. */
-    maxStep: z.number().int().min(1).default(50),
+    maxStep: z._default(z.number().check(z.int(), z.gte(1)), 50),
     /** Share of the fleet's estimated capacity the steady arrival rate may use. */
-    targetUtilisation: z.number().gt(0).max(1).default(0.9),
+    targetUtilisation: z._default(z.number().check(z.gt(0), z.lte(1)), 0.9),
     /** Service rate assumed when there is no usable history (messages per consumer per minute). Err low. */
-    fallbackMessagesPerConsumerMinute: z.number().gt(0).default(30),
-    scaleToZero: z
-      .strictObject({
-        enabled: z.boolean().default(false),
+    fallbackMessagesPerConsumerMinute: z._default(z.number().check(z.gt(0)), 30),
+    scaleToZero: z.prefault(
+      z.strictObject({
+        enabled: z._default(z.boolean(), false),
         /** Scale to zero once the queue has been empty with no arrivals for this long. */
-        quietPeriodSeconds: z.number().min(60).max(86_400).default(900),
+        quietPeriodSeconds: z._default(z.number().check(z.gte(60), z.lte(86_400)), 900),
         /** Scale from zero as soon as the queue holds at least this many messages. */
-        activationQueueSize: z.number().int().min(1).default(1),
-      })
-      .prefault({}),
+        activationQueueSize: z._default(z.number().check(z.int(), z.gte(1)), 1),
+      }),
+      {},
+    ),
   })
-  .refine((s) => s.minConsumers <= s.maxConsumers, {
-    message: "minConsumers must not exceed maxConsumers",
-    path: ["minConsumers"],
-  });
+  .check(
+    z.refine((s) => s.minConsumers <= s.maxConsumers, {
+      message: "minConsumers must not exceed maxConsumers",
+      path: ["minConsumers"],
+    }),
+  );
 
 export type ScalingSettings = z.infer<typeof scalingSettingsSchema>;
 export type ScalingSettingsInput = z.input<typeof scalingSettingsSchema>;
 
 /** Settings with every default filled in; throws a ZodError on invalid input. */
 export function scalingSettings(input: ScalingSettingsInput = {}): ScalingSettings {
-  return scalingSettingsSchema.parse(input);
+  return parse(scalingSettingsSchema, input);
 }

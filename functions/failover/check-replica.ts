@@ -1,13 +1,13 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
 
 const inputSchema = z.object({
   ...stepBase,
-  replicaBrokerId: z.string().min(1),
-  probeTimeoutMs: z.number().int().min(100).max(30_000),
+  replicaBrokerId: z.string().check(z.minLength(1)),
+  probeTimeoutMs: z.number().check(z.int(), z.gte(100), z.lte(30_000)),
 });
 
 /**

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { decidePromotion, proposalEvent } from "./promotion.js";
 import { readPromotion, writePromotion } from "./promotion-store.js";
 import { watchedBrokerSchema } from "./request.js";
@@ -10,7 +10,7 @@ const inputSchema = z.object({
   broker: watchedBrokerSchema,
   check: z.object({
     classification: z.enum(["active", "none", "both"]),
-    silentChecks: z.number().int().min(0),
+    silentChecks: z.number().check(z.int(), z.gte(0)),
     at: z.string(),
   }),
 });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../lib/zod.js";
 import { FAILOVER_EVENT_TYPES, type FailoverEvent } from "./detector.js";
 import { PROMOTION_EVENT_TYPES, type PromotionEvent } from "./promotion.js";
 
@@ -16,7 +16,7 @@ export const failoverEventSchema = z.object({
   brokerName: z.string(),
   detectedAt: z.string(),
   detail: z.record(z.string(), z.unknown()),
-}) satisfies z.ZodType<MqopsFailoverEvent>;
+}) satisfies z.ZodMiniType<MqopsFailoverEvent>;
 
 /** The EventBridge source of every mqops event. */
 export const EVENT_SOURCE = "mqops";

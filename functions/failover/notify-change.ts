@@ -1,11 +1,11 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { sns } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { publishInput } from "../lib/notifications.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { failoverEventSchema } from "./event-schema.js";
 
 const TOPIC_ARN = requireEnv("NOTIFICATIONS_TOPIC_ARN");

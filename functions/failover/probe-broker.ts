@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import type { InstanceProbe } from "./detector.js";
 import { handshake, probeTarget } from "./handshake.js";
 import { watchedBrokerSchema } from "./request.js";
@@ -8,7 +8,7 @@ import { watchedBrokerSchema } from "./request.js";
 const inputSchema = z.object({
   ...stepBase,
   broker: watchedBrokerSchema,
-  probeTimeoutMs: z.number().int().min(100).max(30_000),
+  probeTimeoutMs: z.number().check(z.int(), z.gte(100), z.lte(30_000)),
 });
 
 /**

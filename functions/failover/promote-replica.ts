@@ -1,10 +1,10 @@
 import { PromoteCommand } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { PrimaryAnswersError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
 import { watchedBrokerSchema } from "./request.js";
@@ -12,8 +12,8 @@ import { watchedBrokerSchema } from "./request.js";
 const inputSchema = z.object({
   ...stepBase,
   broker: watchedBrokerSchema,
-  replicaBrokerId: z.string().min(1),
-  probeTimeoutMs: z.number().int().min(100).max(30_000),
+  replicaBrokerId: z.string().check(z.minLength(1)),
+  probeTimeoutMs: z.number().check(z.int(), z.gte(100), z.lte(30_000)),
 });
 
 /**

@@ -1,13 +1,13 @@
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { eventBridge } from "../lib/clients.js";
 import { EventPublishFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { eventEntry, failoverEventSchema } from "./event-schema.js";
 
-const inputSchema = z.object({ ...stepBase, events: z.array(failoverEventSchema).max(10) });
+const inputSchema = z.object({ ...stepBase, events: z.array(failoverEventSchema).check(z.maxLength(10)) });
 
 /**
  * Publishes the detector's events on the default event bus (source `mqops`, detail-type the event

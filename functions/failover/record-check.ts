@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { detect, type InstanceProbe } from "./detector.js";
 import { readFailoverState, writeFailoverHistory, writeFailoverState } from "./failover-store.js";
 import { watchedBrokerSchema } from "./request.js";
@@ -9,13 +9,13 @@ import { detectorSettingsFromEnv } from "./settings.js";
 const SETTINGS = detectorSettingsFromEnv();
 
 const probeSchema = z.object({
-  instance: z.number().int(),
+  instance: z.number().check(z.int()),
   endpoint: z.string(),
   protocol: z.enum(["openwire", "stomp"]),
   outcome: z.enum(["answered", "refused", "timeout", "error"]),
   latencyMs: z.number(),
-  detail: z.string().optional(),
-}) satisfies z.ZodType<InstanceProbe>;
+  detail: z.optional(z.string()),
+}) satisfies z.ZodMiniType<InstanceProbe>;
 
 const inputSchema = z.object({
   ...stepBase,

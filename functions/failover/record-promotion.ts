@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { promotedEvent } from "./promotion.js";
 import { readPromotion, writePromotion } from "./promotion-store.js";
 import { watchedBrokerSchema } from "./request.js";
@@ -8,7 +8,7 @@ import { watchedBrokerSchema } from "./request.js";
 const inputSchema = z.object({
   ...stepBase,
   broker: watchedBrokerSchema,
-  replicaBrokerId: z.string().min(1),
+  replicaBrokerId: z.string().check(z.minLength(1)),
   promotion: z.object({ mode: z.string(), promotedAt: z.string() }),
   replica: z.object({ endpoint: z.string(), servingAt: z.string() }),
 });

@@ -11,13 +11,22 @@ import { tracer } from "./powertools.js";
 
 // Region and endpoint come from the standard environment (AWS_REGION, AWS_ENDPOINT_URL,
 // AWS_ENDPOINT_URL_<SERVICE>): the same code talks to AWS or to the local cloud.
-export const mq = tracer.captureAWSv3Client(new MqClient({}));
-export const sfn = tracer.captureAWSv3Client(new SFNClient({}));
-export const secrets = tracer.captureAWSv3Client(new SecretsManagerClient({}));
-export const sns = tracer.captureAWSv3Client(new SNSClient({}));
-export const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient({}));
-export const ecs = tracer.captureAWSv3Client(new ECSClient({}));
-export const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
-  marshallOptions: { removeUndefinedValues: true },
-});
-export const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
+// `@__PURE__` lets a Lambda's bundle drop the clients its handler never uses (a client made at
+// module scope is otherwise kept, with its whole SDK package, in every function).
+export const mq = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new MqClient({}));
+export const sfn = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new SFNClient({}));
+export const secrets = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new SecretsManagerClient({}),
+);
+export const sns = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new SNSClient({}));
+export const cloudwatch = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new CloudWatchClient({}));
+export const ecs = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new ECSClient({}));
+export const ddb = /* @__PURE__ */ DynamoDBDocumentClient.from(
+  /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new DynamoDBClient({})),
+  {
+    marshallOptions: { removeUndefinedValues: true },
+  },
+);
+export const eventBridge = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new EventBridgeClient({}),
+);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.js";
 
 /**
  * Configuration read from the environment, validated once when a function loads. A bad value stops
@@ -22,32 +22,35 @@ type Env = Record<string, string | undefined>;
 
 /** A variable that must be set to a non-empty value (resource names, ARNs). */
 export const requiredText = () =>
-  z.string({ error: "is required" }).trim().min(1, "is required (it is empty)");
+  z.string({ error: "is required" }).check(z.trim(), z.minLength(1, "is required (it is empty)"));
 
 /**
  * A whole number from `min` to `max`, `fallback` when unset or empty. The text must be digits only:
  * `Number("")` is 0 and `Number("30s")` NaN, and neither may slip through as a setting.
  */
 export const integerSetting = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((text, ctx) => {
       const trimmed = text?.trim() ?? "";
       if (trimmed === "") return fallback;
       const value = /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
       if (Number.isNaN(value) || value < min || value > max) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
+        ctx.issues.push({ code: "custom", message: `must be a whole number from ${min} to ${max}`, input: text });
         return z.NEVER;
       }
       return value;
-    });
+    }),
+  );
 
 /**
  * Reads and checks the variables `shape` names from `env`; throws an {@link EnvironmentConfigurationError}
  * listing every bad one. Values are never echoed (a variable may hold something secret).
  */
-export function loadEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
+export function loadEnv<S extends z.core.$ZodShape>(
+  shape: S,
+  env: Env = process.env,
+): z.infer<z.ZodMiniObject<S>> {
   const parsed = z.object(shape).safeParse(env);
   if (parsed.success) return parsed.data;
   throw new EnvironmentConfigurationError(
@@ -65,12 +68,12 @@ export const PROVISIONING_DEADLINE_SECONDS = { min: 1, max: 4 * 3600, fallback: 
 
 /** The provisioning settings as the workflow carries them (validate-request re-checks them). */
 export const provisioningSettingsSchema = z.object({
-  pollIntervalSeconds: z.number().int().min(PROVISIONING_POLL_SECONDS.min).max(PROVISIONING_POLL_SECONDS.max),
+  pollIntervalSeconds: z
+    .number()
+    .check(z.int(), z.gte(PROVISIONING_POLL_SECONDS.min), z.lte(PROVISIONING_POLL_SECONDS.max)),
   deadlineSeconds: z
     .number()
-    .int()
-    .min(PROVISIONING_DEADLINE_SECONDS.min)
-    .max(PROVISIONING_DEADLINE_SECONDS.max),
+    .check(z.int(), z.gte(PROVISIONING_DEADLINE_SECONDS.min), z.lte(PROVISIONING_DEADLINE_SECONDS.max)),
 });
 export type ProvisioningSettingsFromEnv = z.infer<typeof provisioningSettingsSchema>;
 

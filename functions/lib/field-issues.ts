@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import type { FieldIssue } from "./errors.js";
 
 /** Formats a zod path as the API reports fields: `users[0].password`. */
@@ -14,7 +14,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** Lists zod's issues by field, in the API's words. */
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+export function toFieldIssues(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({

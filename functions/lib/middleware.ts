@@ -5,7 +5,7 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { toHttpErrorResponse } from "./http.js";
 import { logger, metrics, tracer } from "./powertools.js";
 
@@ -53,7 +53,7 @@ const countHttpStatus = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProx
  * EMF metrics, then the step's input parsed with its zod schema (Powertools Parser). Errors are
  * re-thrown unchanged so Step Functions can match their names.
  */
-export function workflowStep<S extends z.ZodType, R>(
+export function workflowStep<S extends z.ZodMiniType, R>(
   schema: S,
   step: (input: z.infer<S>, context: Context) => Promise<R>,
 ) {

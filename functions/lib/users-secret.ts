@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.js";
 
 /**
  * The Secrets Manager secret the API writes for one provisioning request: the users' passwords,
@@ -7,7 +7,7 @@ import { z } from "zod";
 export const usersSecretSchema = z.object({
   passwords: z.record(z.string(), z.string()),
   /** LDAP brokers: the password of `ldapServerMetadata.serviceAccountUsername`. */
-  ldapServiceAccountPassword: z.string().optional(),
+  ldapServiceAccountPassword: z.optional(z.string()),
 });
 export type UsersSecret = z.infer<typeof usersSecretSchema>;
 

@@ -1,25 +1,25 @@
 import { UpdateBrokerCommand } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { UpdateBrokerRefusedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { isRefusal, refusalReason } from "./mq-refusals.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
 
 const updateSchema = z.object({
-  autoMinorVersionUpgrade: z.literal(true).optional(),
-  engineVersion: z.string().optional(),
-  configuration: z.object({ id: z.string(), revision: z.number().int() }).optional(),
+  autoMinorVersionUpgrade: z.optional(z.literal(true)),
+  engineVersion: z.optional(z.string()),
+  configuration: z.optional(z.object({ id: z.string(), revision: z.number().check(z.int()) })),
 });
 
 const inputSchema = z.object({
   ...stepBase,
   runId: z.string(),
   broker: brokerRefSchema,
-  plan: z.object({ updates: z.array(updateSchema) }).loose(),
+  plan: z.looseObject({ updates: z.array(updateSchema) }),
 });
 
 /**

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { BrokerRebootFailedError, MaintenanceDeadlineExceededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { settledVerdict } from "./checks.js";
 import { describeBroker } from "./describe-broker.js";
 import { recordBrokerProgress } from "./progress.js";
@@ -12,8 +12,8 @@ const inputSchema = z.object({
   runId: z.string(),
   broker: brokerRefSchema,
   expect: z.object({
-    engineVersion: z.string().optional(),
-    configuration: z.object({ id: z.string(), revision: z.number().int() }).optional(),
+    engineVersion: z.optional(z.string()),
+    configuration: z.optional(z.object({ id: z.string(), revision: z.number().check(z.int()) })),
   }),
   deadline: z.string(),
 });

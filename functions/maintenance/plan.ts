@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { planBroker } from "./plan-broker.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
@@ -9,9 +9,10 @@ const inputSchema = z.object({
   ...stepBase,
   runId: z.string(),
   broker: brokerRefSchema,
-  request: z
-    .object({ policy: z.enum(["patch", "minor"]), targetEngineVersion: z.string().optional() })
-    .loose(),
+  request: z.catchall(
+    z.object({ policy: z.enum(["patch", "minor"]), targetEngineVersion: z.optional(z.string()) }),
+    z.unknown(),
+  ),
 });
 
 /**

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { MaintenancePostcheckFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { brokerLogin } from "./broker-login.js";
 import { withProbe } from "./broker-probe.js";
 import { missingQueues } from "./checks.js";
@@ -13,7 +13,7 @@ const inputSchema = z.object({
   ...stepBase,
   runId: z.string(),
   broker: brokerRefSchema,
-  snapshot: z.object({ queues: z.array(z.string()) }).loose(),
+  snapshot: z.looseObject({ queues: z.array(z.string()) }),
 });
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));

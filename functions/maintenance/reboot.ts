@@ -1,10 +1,10 @@
 import { RebootBrokerCommand } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { RebootBrokerRefusedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { isRefusal, refusalReason } from "./mq-refusals.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
@@ -14,7 +14,7 @@ const inputSchema = z.object({
   runId: z.string(),
   broker: brokerRefSchema,
   rebootRequired: z.boolean(),
-  deadlineSeconds: z.number().int().min(1),
+  deadlineSeconds: z.number().check(z.int(), z.gte(1)),
 });
 
 /**

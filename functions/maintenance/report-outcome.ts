@@ -1,11 +1,11 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { sns } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { type Notification, publishInput } from "../lib/notifications.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
 import { runbook } from "./runbook.js";
@@ -22,7 +22,7 @@ const EVENT_TYPES: Record<Outcome, Notification["type"]> = {
   ROLLED_BACK: "MaintenanceRolledBack",
 };
 
-const errorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const errorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 const inputSchema = z.object({
   ...stepBase,
@@ -30,32 +30,34 @@ const inputSchema = z.object({
   broker: brokerRefSchema,
   status: z.enum(OUTCOMES),
   /** The iteration's state: whatever of these the broker's steps got to. */
-  state: z
-    .object({
-      reason: z.string().optional(),
-      plan: z
-        .object({
-          targetEngineVersion: z.string().optional(),
-          reasons: z.array(z.string()).optional(),
-          refusal: z.string().optional(),
-        })
-        .loose()
-        .optional(),
-      error: errorSchema.optional(),
-      snapshot: z
-        .object({
-          engineVersion: z.string(),
-          configuration: z.object({ revision: z.number() }).loose().optional(),
-        })
-        .loose()
-        .optional(),
-      rollback: z
-        .object({ runbook: z.array(z.string()).optional() })
-        .loose()
-        .optional(),
-      rollbackError: errorSchema.optional(),
-    })
-    .loose(),
+  state: z.catchall(
+    z.object({
+      reason: z.optional(z.string()),
+      plan: z.optional(
+        z.catchall(
+          z.object({
+            targetEngineVersion: z.optional(z.string()),
+            reasons: z.optional(z.array(z.string())),
+            refusal: z.optional(z.string()),
+          }),
+          z.unknown(),
+        ),
+      ),
+      error: z.optional(errorSchema),
+      snapshot: z.optional(
+        z.catchall(
+          z.object({
+            engineVersion: z.string(),
+            configuration: z.optional(z.looseObject({ revision: z.number() })),
+          }),
+          z.unknown(),
+        ),
+      ),
+      rollback: z.optional(z.catchall(z.object({ runbook: z.optional(z.array(z.string())) }), z.unknown())),
+      rollbackError: z.optional(errorSchema),
+    }),
+    z.unknown(),
+  ),
 });
 
 /** A step's Cause as Lambda reports it (`{"errorType","errorMessage"}`), or the text itself. */

@@ -1,40 +1,34 @@
-import { z } from "zod";
+import { z } from "../lib/zod.js";
 
 /** What starts a maintenance run: the hourly schedule, `POST /maintenance`, or StartExecution directly. */
 export const maintenanceRequestSchema = z.strictObject({
-  brokerIds: z
-    .array(z.string().regex(/^[A-Za-z0-9_-]{1,150}$/, "must be a broker id (b-…) or name"))
-    .min(1)
-    .max(100)
-    .optional(),
-  targetEngineVersion: z
-    .string()
-    .regex(/^\d+\.\d+(\.\d+)?$/, "must be an engine version such as 5.19")
-    .optional(),
-  policy: z.enum(["patch", "minor"], "must be patch or minor").default("minor"),
-  dryRun: z.boolean().default(false),
+  brokerIds: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,150}$/, "must be a broker id (b-…) or name")))
+      .check(z.minLength(1), z.maxLength(100)),
+  ),
+  targetEngineVersion: z.optional(
+    z.string().check(z.regex(/^\d+\.\d+(\.\d+)?$/, "must be an engine version such as 5.19")),
+  ),
+  policy: z._default(z.enum(["patch", "minor"], "must be patch or minor"), "minor"),
+  dryRun: z._default(z.boolean(), false),
   /** `window`: only brokers whose weekly maintenance window opens within the hour (the schedule). */
-  selection: z.enum(["all", "window"], "must be all or window").default("all"),
+  selection: z._default(z.enum(["all", "window"], "must be all or window"), "all"),
   /**
    * When the schedule fired (EventBridge Scheduler's `<aws.scheduler.scheduled-time>`): the hour
    * whose windows are selected. Anything that is not a time falls back to the execution's start.
    */
-  scheduledTime: z.string().max(64).optional(),
+  scheduledTime: z.optional(z.string().check(z.maxLength(64))),
   /** Who asked (`schedule`, `api`, …): recorded with the run. */
-  source: z.string().max(64).optional(),
-  correlationId: z.string().max(200).optional(),
+  source: z.optional(z.string().check(z.maxLength(64))),
+  correlationId: z.optional(z.string().check(z.maxLength(200))),
   /** Overrides of the settings the workflow reads from its environment (tests, local runs). */
-  settings: z
-    .strictObject({
-      pollIntervalSeconds: z.number().int().min(1).max(3600).optional(),
-      deadlineSeconds: z
-        .number()
-        .int()
-        .min(1)
-        .max(4 * 3600)
-        .optional(),
-    })
-    .optional(),
+  settings: z.optional(
+    z.strictObject({
+      pollIntervalSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3600))),
+      deadlineSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(4 * 3600))),
+    }),
+  ),
 });
 export type MaintenanceRequest = z.infer<typeof maintenanceRequestSchema>;
 
@@ -49,7 +43,7 @@ export interface MaintenanceSettings {
 export const brokerRefSchema = z.object({
   brokerId: z.string(),
   brokerName: z.string(),
-  brokerArn: z.string().optional(),
+  brokerArn: z.optional(z.string()),
 });
 export type BrokerRef = z.infer<typeof brokerRefSchema>;
 

@@ -1,10 +1,10 @@
 import { RebootBrokerCommand, UpdateBrokerCommand } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { MaintenanceRollbackFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { describeBroker } from "./describe-broker.js";
 import { isRefusal, refusalReason } from "./mq-refusals.js";
 import { recordBrokerProgress } from "./progress.js";
@@ -12,16 +12,16 @@ import { brokerRefSchema } from "./request.js";
 import { runbook } from "./runbook.js";
 import { reportsVersion } from "./versions.js";
 
-const revisionSchema = z.object({ id: z.string(), revision: z.number().int() });
+const revisionSchema = z.object({ id: z.string(), revision: z.number().check(z.int()) });
 
 const inputSchema = z.object({
   ...stepBase,
   runId: z.string(),
   broker: brokerRefSchema,
-  snapshot: z.object({ engineVersion: z.string(), configuration: revisionSchema.optional() }).loose(),
-  plan: z.object({ targetEngineVersion: z.string().optional() }).loose(),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
-  deadlineSeconds: z.number().int().min(1),
+  snapshot: z.looseObject({ engineVersion: z.string(), configuration: z.optional(revisionSchema) }),
+  plan: z.looseObject({ targetEngineVersion: z.optional(z.string()) }),
+  error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
+  deadlineSeconds: z.number().check(z.int(), z.gte(1)),
 });
 
 /**

@@ -1,16 +1,16 @@
-import { z } from "zod";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { recordRun } from "./progress.js";
 
-const outcomeSchema = z.object({ brokerId: z.string(), status: z.string() }).loose();
+const outcomeSchema = z.looseObject({ brokerId: z.string(), status: z.string() });
 
 const inputSchema = z.object({
   ...stepBase,
   runId: z.string(),
   canary: z.array(outcomeSchema),
   wave: z.array(outcomeSchema),
-  skipped: z.array(z.object({ brokerId: z.string() }).loose()),
+  skipped: z.array(z.looseObject({ brokerId: z.string() })),
   halted: z.boolean(),
 });
 

@@ -6,13 +6,13 @@ import {
 } from "@aws-sdk/client-mq";
 import { DeleteSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { ddb, mq, secrets } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { brokerItemKey, provisioningFailureKey, TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
 
@@ -21,13 +21,14 @@ const inputSchema = z.object({
   clientToken: z.string(),
   brokerName: z.string(),
   usersSecretId: z.string(),
-  state: z
-    .object({
-      broker: z.object({ brokerId: z.string() }).optional(),
-      configuration: z.object({ configurationId: z.string() }).optional(),
-      error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
-    })
-    .loose(),
+  state: z.catchall(
+    z.object({
+      broker: z.optional(z.object({ brokerId: z.string() })),
+      configuration: z.optional(z.object({ configurationId: z.string() })),
+      error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
+    }),
+    z.unknown(),
+  ),
 });
 
 /** Runs an AWS call, treating the listed error names as "nothing to do" (already deleted). */

@@ -1,6 +1,5 @@
 import { CreateBrokerCommand, type DeploymentMode, type User } from "@aws-sdk/client-mq";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { brokerSpecSchema } from "../lib/broker-request.js";
 import { mq, secrets } from "../lib/clients.js";
@@ -8,6 +7,7 @@ import { workflowStep } from "../lib/middleware.js";
 import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { configurationRefSchema, stepBase } from "../lib/step-input.js";
 import { usersSecretSchema } from "../lib/users-secret.js";
+import { parse, z } from "../lib/zod.js";
 
 const inputSchema = z.object({
   ...stepBase,
@@ -31,7 +31,8 @@ export const createBroker = async ({
   const secret = await callAws("GetSecretValue", () =>
     secrets.send(new GetSecretValueCommand({ SecretId: usersSecretId })),
   );
-  const { passwords, ldapServiceAccountPassword } = usersSecretSchema.parse(
+  const { passwords, ldapServiceAccountPassword } = parse(
+    usersSecretSchema,
     JSON.parse(secret.SecretString ?? "{}"),
   );
   const ldap = request.ldapServerMetadata;

@@ -4,13 +4,13 @@ import {
   ListConfigurationsCommand,
   UpdateConfigurationCommand,
 } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { brokerSpecSchema } from "../lib/broker-request.js";
 import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const inputSchema = z.object({ ...stepBase, request: brokerSpecSchema, clientToken: z.string() });
 

@@ -1,10 +1,10 @@
 import { DeleteConfigurationCommand, DescribeBrokerCommand } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { BrokerStillDeletingError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const inputSchema = z.object({ ...stepBase, brokerId: z.string(), configurationId: z.string() });
 

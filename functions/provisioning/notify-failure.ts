@@ -1,18 +1,18 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { sns } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { publishInput } from "../lib/notifications.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const NOTIFICATIONS_TOPIC_ARN = requireEnv("NOTIFICATIONS_TOPIC_ARN");
 
 const inputSchema = z.object({
   ...stepBase,
   brokerName: z.string(),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  error: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
   compensation: z.record(z.string(), z.unknown()),
 });
 

@@ -1,11 +1,11 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { sns } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { publishInput } from "../lib/notifications.js";
 import { brokerRefSchema, stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const NOTIFICATIONS_TOPIC_ARN = requireEnv("NOTIFICATIONS_TOPIC_ARN");
 
@@ -13,7 +13,7 @@ const inputSchema = z.object({
   ...stepBase,
   brokerName: z.string(),
   broker: brokerRefSchema,
-  endpoints: z.object({ urls: z.record(z.string(), z.string()) }).loose(),
+  endpoints: z.looseObject({ urls: z.record(z.string(), z.string()) }),
 });
 
 /** Publishes BrokerProvisioned with the broker's client URLs. */

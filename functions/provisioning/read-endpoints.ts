@@ -1,9 +1,9 @@
 import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 import { buildEndpoints } from "./endpoints.js";
 
 const inputSchema = z.object({ ...stepBase, brokerId: z.string() });

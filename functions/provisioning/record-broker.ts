@@ -1,6 +1,5 @@
 import { CreateTagsCommand } from "@aws-sdk/client-mq";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
 import { callAws } from "../lib/aws-errors.js";
 import { brokerSpecSchema } from "../lib/broker-request.js";
 import { ddb, mq } from "../lib/clients.js";
@@ -8,6 +7,7 @@ import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { brokerItemKey, TAG_MANAGED } from "../lib/state-table.js";
 import { brokerRefSchema, configurationRefSchema, stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
 
@@ -17,7 +17,7 @@ const inputSchema = z.object({
   request: brokerSpecSchema,
   broker: brokerRefSchema,
   configuration: configurationRefSchema,
-  endpoints: z.object({ urls: z.record(z.string(), z.string()) }).loose(),
+  endpoints: z.looseObject({ urls: z.record(z.string(), z.string()) }),
 });
 
 /** Marks the broker as managed by mqops: a tag on the broker and an item in the state table. */

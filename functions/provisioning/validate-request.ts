@@ -1,5 +1,4 @@
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
-import { z } from "zod";
 import { checkActiveMqXml } from "../lib/activemq-xml.js";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { brokerSpecSchema } from "../lib/broker-request.js";
@@ -11,6 +10,7 @@ import { executionArn } from "../lib/executions.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
+import { z } from "../lib/zod.js";
 
 const STATE_MACHINE_ARN = requireEnv("PROVISIONING_STATE_MACHINE_ARN");
 
@@ -22,7 +22,7 @@ const inputSchema = z.object({
   request: z.unknown(),
   settings: z.unknown(),
   startedAt: z.string(),
-  executionName: z.string().optional(),
+  executionName: z.optional(z.string()),
 });
 
 /**
