@@ -1,3 +1,4 @@
+import type { DeploymentMode } from "../../functions/lib/amazon-mq.js";
 import type { LdapServerMetadata } from "../../functions/lib/ldap-server-metadata.js";
 
 /**
@@ -5,7 +6,7 @@ import type { LdapServerMetadata } from "../../functions/lib/ldap-server-metadat
  * (local/brokers). The control plane owns the state (what Amazon MQ's API shows); the runtime owns
  * processes, ports on 127.0.0.1 and data directories.
  */
-export type DeploymentMode = "SINGLE_INSTANCE" | "ACTIVE_STANDBY_MULTI_AZ" | "CLUSTER_MULTI_AZ";
+export type { DeploymentMode };
 
 export interface BrokerUser {
   username: string;
