@@ -160,7 +160,15 @@ describe("failover detection on real brokers", () => {
       // The instance reported active really is the one serving: its JVM holds the port.
       const toPort = portOf(String(event.detail.detail.to?.endpoint));
       expect(javaPids(brokerId)).toContain(listener(toPort));
-      await sleep(3_000);
+      // Three more rounds (one a second) judge the pair after the event: none may announce more.
+      let roundsAfter = 0;
+      let lastCheckAt = (await recorded())?.lastCheckAt;
+      await until("three more rounds recorded", async () => {
+        const latest = (await recorded())?.lastCheckAt;
+        if (latest !== lastCheckAt) roundsAfter += 1;
+        lastCheckAt = latest;
+        return roundsAfter >= 3 ? true : undefined;
+      });
       expect(types(brokerId)).toEqual(["BrokerFailoverDetected"]);
       expect(await recorded()).toMatchObject({ status: "ACTIVE", activeInstance: other });
       const notified = lines<{ attributes: Record<string, string>; message: string }>("sns-messages.jsonl")
