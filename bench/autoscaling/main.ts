@@ -427,6 +427,22 @@ const flapping = judged.filter((r) => run(r, "mqops").flaps > 0);
 console.log(
   `  ${verdict(flapping.length === 0)} no flaps on any trace: ${flapping.length} trace(s) with flaps${flapping.length ? ` (${byFamily(flapping)})` : ""}`,
 );
+if (flapping.length > 0) {
+  const causes = judged.flatMap((r) => r.flapCauses.map((cause) => ({ r, cause })));
+  const of = (cause: string): TraceResult[] => [
+    ...new Set(causes.filter((c) => c.cause === cause).map((c) => c.r)),
+  ];
+  const tally = (cause: string, what: string): string => {
+    const n = causes.filter((c) => c.cause === cause).length;
+    const traces = of(cause);
+    return `${n} ${what}${traces.length ? ` (${byFamily(traces)})` : ""}`;
+  };
+  console.log(
+    `          why: ${tally("new-load", "after a minute with more work than 1.5x the busiest of the hour before the scale-in (a burst or slowdown nothing announced)")}; ` +
+      `${tally("after-zero", "a message within ten minutes of a scale-in to zero")}; ` +
+      `${tally("within-history", "with no load beyond what the hour had shown (the policy misjudged)")}.`,
+  );
+}
 for (const r of flapping.slice(0, 5)) {
   const pairs = run(r, "mqops").flapPairs.map(([a, b]) => `${describeEvent(a)} then ${describeEvent(b)}`);
   console.log(`          ${r.name}: ${pairs.slice(0, 3).join("; ")}`);

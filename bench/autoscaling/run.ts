@@ -3,7 +3,7 @@ import { type ScalingSettings, scalingSettings } from "../../functions/autoscali
 import { flapFreeFloor, oracleBound, reactiveFloor, workConsumerMinutes } from "./oracle.js";
 import { backlogTargetTracking, kedaStyle, mqops, staticForPeak, stepScaling } from "./policies.js";
 import { type RunSummary, summarise } from "./report.js";
-import { type Autoscaler, simulate, type Workload } from "./simulator.js";
+import { type Autoscaler, type ScalingEvent, simulate, type Workload } from "./simulator.js";
 
 /** Queue-length targets (messages per consumer) a KEDA user might pick, searched on the training set. */
 export const KEDA_TARGETS = [
@@ -180,6 +180,9 @@ export const POLICY_NAMES = [
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
+/** Why a scale-in was reversed within the flap window (see flapCause). */
+export type FlapCause = "new-load" | "after-zero" | "within-history";
+
 export interface TraceResult {
   name: string;
   family: string;
@@ -187,6 +190,28 @@ export interface TraceResult {
   size: Sizing;
   rows: Map<PolicyName, RunSummary>;
   hindsightTarget: number;
+  /** Why each of mqops' flaps happened, in order. */
+  flapCauses: FlapCause[];
+}
+
+/** Work (consumer-seconds) above this multiple of the hour's busiest minute before a scale-in is new load. */
+const NEW_LOAD_FACTOR = 1.5;
+
+/**
+ * Why a flap happened, from the traffic the policy could not see: a scale-in reversed because a minute
+ * between the two brought more work (messages × service time) than 1.5× the busiest minute of the hour
+ * before the scale-in (a burst or a slowdown no history announced); a message after a scale-in to zero;
+ * or neither, a load the hour had already shown (the policy's own misjudgement).
+ */
+export function flapCause(workload: Workload, from: ScalingEvent, to: ScalingEvent): FlapCause {
+  if (from.to === 0 && to.to > from.to) return "after-zero";
+  const work = (m: number): number => (workload.counts[m] ?? 0) * (workload.service[m] ?? 0);
+  const first = from.at / 60;
+  let before = 0;
+  for (let m = Math.max(0, first - 60); m < first; m++) before = Math.max(before, work(m));
+  let during = 0;
+  for (let m = first; m < to.at / 60; m++) during = Math.max(during, work(m));
+  return during > NEW_LOAD_FACTOR * before ? "new-load" : "within-history";
 }
 
 export function evaluate(
@@ -214,8 +239,10 @@ export function evaluate(
       options,
     ),
   );
-  rows.set("mqops", runMqops(workload, size, options, log));
+  const mqopsRun = runMqops(workload, size, options, log);
+  rows.set("mqops", mqopsRun);
   return {
+    flapCauses: mqopsRun.flapPairs.map(([from, to]) => flapCause(workload, from, to)),
     name: workload.trace.name,
     family: workload.trace.family ?? "example",
     description: workload.trace.description,

@@ -15,14 +15,17 @@ const SCALE_IN_MEMORY_MINUTES = 30;
 const NOISE_MINUTES = 15;
 /** Minutes summed before the noise is measured, so that only noise that accumulates counts. */
 const NOISE_BLOCK_MINUTES = 5;
+/** Share of the busiest five minutes of the last ten that a smaller fleet must still take. */
+const KEEP_UP_SHARE = 0.95;
 /** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
 const NOISE_SIGMAS = 3;
 
 /**
  * The fewest consumers a scale-in may go down to. After a scale-in, a scale-out within FLAP_SECONDS would
  * be a flap, so the smaller fleet must carry the queue alone that long without the scale-out test firing.
- * It may fall behind the arrivals meanwhile: it runs busy behind a standing queue, and is scaled out
- * again (no longer a flap) when the queue needs it. The minutes ahead are forecast from the last quarter
+ * It may fall a little behind the arrivals meanwhile (it runs busy behind a standing queue, and is scaled
+ * out again, no longer a flap, when the queue needs it), but takes at least 95% of the busiest five
+ * minutes of the last ten, a single burst's minutes aside. The minutes ahead are forecast from the last quarter
  * hour, moved to the expected level (the last ten minutes' rate, or a clear rising trend carried over the
  * hold) and raised by a noise margin, then replayed from the current backlog through the scale-out test.
  * A load that came and went twice or more in the history read (a square wave, recurring bursts) is
@@ -74,7 +77,12 @@ export function scaleInNeed(
   const recentMean = recent.reduce((sum, r) => sum + r, 0) / Math.max(1, recent.length);
   const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
   const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
+  // Nor far behind the busiest five minutes of the hold just past: a fleet that falls behind even the
+  // recent load builds a backlog that noise soon pushes past the allowance, and the scale-out is a flap.
+  const busiest = busiestSpan(rates.slice(-hold), aboveLevel(level), level);
+  const keepsUp = recurring ? 0 : Math.ceil((KEEP_UP_SHARE * busiest) / mu - 1e-9);
   const consumers = Math.max(
+    keepsUp,
     recurring
       ? patternFleet(ahead, mu, patternScaleInWaitSeconds(settings), estimates.waiting)
       : replayFleet(ahead, mu, settings, estimates.waiting),
@@ -155,4 +163,19 @@ function accumulatingNoise(rates: readonly number[]): number {
   const mean = sums.reduce((sum, v) => sum + v, 0) / n;
   const spread = Math.sqrt(sums.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1));
   return spread / Math.sqrt(block);
+}
+
+/**
+ * The highest mean of SUSTAINED_MINUTES consecutive minutes of `rates`, with minutes above `above` (a
+ * single burst's, which has no reason to return) taken at `level`.
+ */
+function busiestSpan(rates: readonly number[], above: number, level: number): number {
+  const capped = rates.map((r) => (r > above ? level : r));
+  let highest = 0;
+  for (let end = SUSTAINED_MINUTES; end <= capped.length; end++) {
+    let sum = 0;
+    for (let i = end - SUSTAINED_MINUTES; i < end; i++) sum += capped[i] ?? 0;
+    highest = Math.max(highest, sum / SUSTAINED_MINUTES);
+  }
+  return highest;
 }
