@@ -58,7 +58,7 @@ export const recordCheck = async ({ broker, probe }: z.infer<typeof inputSchema>
     flapping: detection.state.flapping,
     events,
     eventCount: events.length,
-    // The version written, for MarkDelivered once the events are out (none for a stale round).
+    // The version written (none for a stale round); MarkDelivered finds the events by identity.
     version: version ?? null,
   };
 };
