@@ -1,7 +1,12 @@
 import { nextFireTime, parseScheduleExpression, type ScheduleExpression } from "../scheduler/expression.js";
 import type { SetTimer } from "../targets.js";
 import { validationException } from "./errors.js";
-import type { Rule } from "./rules.js";
+
+/** What arming a rule reads of it (rules.ts's Rule has these members). */
+interface ScheduledRule {
+  State: string;
+  ScheduleExpression?: string;
+}
 
 /** A rule's ScheduleExpression: EventBridge rules take rate(...) and cron(...) (in UTC), not at(...). */
 export function checkRuleSchedule(text: string): ScheduleExpression {
@@ -27,7 +32,7 @@ export class ScheduledRules {
   ) {}
 
   /** (Re)arms the rule after a change; a deleted, disabled or unscheduled rule is disarmed. */
-  sync(name: string, rule: Rule | undefined, after = this.clock.now()) {
+  sync(name: string, rule: ScheduledRule | undefined, after = this.clock.now()) {
     this.timers.get(name)?.cancel();
     this.timers.delete(name);
     if (

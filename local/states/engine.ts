@@ -6,10 +6,9 @@ import { JsonataStateMachine } from "./jsonata/machine.js";
 
 type JsonValue = Parameters<StateMachine["run"]>[0];
 
-/** What an engine run reports: its result promise, its event log and abort. */
-export type WorkflowRun = ReturnType<StateMachine["run"]>;
-/** One entry of an engine run's event log. */
-export type EngineEvent = WorkflowRun["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
+import type { WorkflowRun } from "./event-types.js";
+
+export type { EngineEvent, WorkflowRun } from "./event-types.js";
 
 export interface LocalWorkflow {
   spec: WorkflowSpec;

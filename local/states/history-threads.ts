@@ -1,5 +1,4 @@
-import type { EngineEvent } from "./engine.js";
-import type { NewEvent } from "./history.js";
+import type { EngineEvent, NewEvent } from "./event-types.js";
 
 /**
  * Where an engine event happened: the Map iterations and Parallel branches it is nested in, outermost

@@ -1,24 +1,10 @@
 import { JSONPath } from "jsonpath-plus";
 import type { StateMachineDefinition } from "../../workflows/asl.js";
 import { taskStates } from "./bindings.js";
-import type { EngineEvent } from "./engine.js";
+import type { EngineEvent, NewEvent, StoredEvent } from "./event-types.js";
 import { scopeOf, threadKey } from "./history-threads.js";
 
-/** A history event as stored: `details` is the one `<kind>EventDetails` member Step Functions gives it. */
-export interface StoredEvent {
-  id: number;
-  previousEventId: number;
-  /** Epoch milliseconds. */
-  timestamp: number;
-  type: string;
-  details?: Record<string, Record<string, unknown>>;
-}
-
-/**
- * An event before it has an id: what one engine event becomes. `stateName` names the Map or Parallel
- * state of a detail-less event (MapStateSucceeded…) for linking; it is not part of the history.
- */
-export type NewEvent = Pick<StoredEvent, "type" | "details"> & { stateName?: string };
+export type { NewEvent, StoredEvent } from "./event-types.js";
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const text = (value: unknown) => (typeof value === "string" ? value : json(value));

@@ -1,4 +1,4 @@
-import type { ConformanceCase } from "./cases.js";
+import type { ConformanceCase } from "./case.js";
 import { fn } from "./runner.js";
 
 const GUIDE = "Step Functions developer guide";

@@ -9,7 +9,7 @@ import { StateMachines } from "../../../../../local/states/state-machines.js";
 import type { ExecutionRecord } from "../../../../../local/states/store.js";
 import { StatesStore } from "../../../../../local/states/store.js";
 import { checkInput } from "../../../../../local/states/validation.js";
-import type { ConformanceCase } from "./cases.js";
+import type { ConformanceCase } from "./case.js";
 
 export const REGION = "us-east-1";
 const ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/conformance`;
