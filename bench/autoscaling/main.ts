@@ -353,7 +353,9 @@ if (mostExcess) {
     `          excess over the oracle, in consumer-minutes: median ${count(spreadOf(judged.map(excessOf)).median)}, ` +
       `worst ${count(excessOf(mostExcess))} (${mostExcess.name}, ${ratioOf(mostExcess).toFixed(2)}x, ` +
       `${(excessOf(mostExcess) / mostExcess.size.runMinutes).toFixed(1)} consumers on average over the run); ` +
-      `of the traces above 1.6x, ${over.filter((r) => excessOf(r) <= r.size.runMinutes).length} are above it by at most one consumer on average.`,
+      (over.length
+        ? `of the traces above 1.6x, ${over.filter((r) => excessOf(r) <= r.size.runMinutes).length} are above it by at most one consumer on average.`
+        : "no trace is above 1.6x."),
   );
 }
 if (over.length > 0) {
@@ -438,7 +440,8 @@ if (flapping.length > 0) {
     return `${n} ${what}${traces.length ? ` (${byFamily(traces)})` : ""}`;
   };
   console.log(
-    `          why: ${tally("new-load", "after a minute with more work than 1.5x the busiest of the hour before the scale-in (a burst or slowdown nothing announced)")}; ` +
+    `          why: ${tally("new-load", "after load 1.2x above the busiest of the hour before the scale-in (a rise, burst or slowdown nothing announced)")}; ` +
+      `${tally("burst-again", "after a burst like one the hour had shown in a few minutes (one episode, not expected back)")}; ` +
       `${tally("after-zero", "a message within ten minutes of a scale-in to zero")}; ` +
       `${tally("within-history", "with no load beyond what the hour had shown (the policy misjudged)")}.`,
   );

@@ -181,7 +181,7 @@ export const POLICY_NAMES = [
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /** Why a scale-in was reversed within the flap window (see flapCause). */
-export type FlapCause = "new-load" | "after-zero" | "within-history";
+export type FlapCause = "new-load" | "burst-again" | "after-zero" | "within-history";
 
 export interface TraceResult {
   name: string;
@@ -194,24 +194,43 @@ export interface TraceResult {
   flapCauses: FlapCause[];
 }
 
-/** Work (consumer-seconds) above this multiple of the hour's busiest minute before a scale-in is new load. */
-const NEW_LOAD_FACTOR = 1.5;
+/** A load this much above the hour's busiest, over the same span, is new: nothing in the hour announced it. */
+const NEW_LOAD_FACTOR = 1.2;
+/** A minute this much above the hour's usual (90th percentile) minute is a burst. */
+const BURST_FACTOR = 1.5;
 
 /**
- * Why a flap happened, from the traffic the policy could not see: a scale-in reversed because a minute
- * between the two brought more work (messages × service time) than 1.5× the busiest minute of the hour
- * before the scale-in (a burst or a slowdown no history announced); a message after a scale-in to zero;
- * or neither, a load the hour had already shown (the policy's own misjudgement).
+ * Why a flap happened, from the traffic the policy could not see. The work (messages × service time) of
+ * the minutes between the scale-in and the scale-out that reversed it, over spans of up to five minutes,
+ * against the hour before the scale-in: more than 1.2× its busiest span is new load (a rise, a burst or a
+ * slowdown that nothing announced); a minute more than 1.5× the hour's 90th percentile minute, though not
+ * beyond its busiest, is a burst like one the hour had shown in a few minutes (the policy does not expect a
+ * single episode back); a message after a scale-in to zero; or none of these, a load the hour had shown as
+ * usual (the policy's own misjudgement).
  */
 export function flapCause(workload: Workload, from: ScalingEvent, to: ScalingEvent): FlapCause {
   if (from.to === 0 && to.to > from.to) return "after-zero";
   const work = (m: number): number => (workload.counts[m] ?? 0) * (workload.service[m] ?? 0);
   const first = from.at / 60;
-  let before = 0;
-  for (let m = Math.max(0, first - 60); m < first; m++) before = Math.max(before, work(m));
+  const last = Math.max(first + 1, to.at / 60);
+  const span = Math.min(5, last - first);
+  const busiestSpan = (start: number, end: number): number => {
+    let highest = 0;
+    for (let m = Math.max(0, start); m + span <= end; m++) {
+      let sum = 0;
+      for (let k = m; k < m + span; k++) sum += work(k);
+      highest = Math.max(highest, sum / span);
+    }
+    return highest;
+  };
+  if (busiestSpan(first, last) > NEW_LOAD_FACTOR * busiestSpan(first - 60, first)) return "new-load";
+  const hour: number[] = [];
+  for (let m = Math.max(0, first - 60); m < first; m++) hour.push(work(m));
+  hour.sort((a, b) => a - b);
+  const usual = hour[Math.floor(0.9 * (hour.length - 1))] ?? 0;
   let during = 0;
-  for (let m = first; m < to.at / 60; m++) during = Math.max(during, work(m));
-  return during > NEW_LOAD_FACTOR * before ? "new-load" : "within-history";
+  for (let m = first; m < last; m++) during = Math.max(during, work(m));
+  return during > BURST_FACTOR * usual ? "burst-again" : "within-history";
 }
 
 export function evaluate(
