@@ -5,7 +5,7 @@ import { type FieldIssue, RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { jsonBody, pathParameter } from "../lib/http.js";
 import { checkBrokerId } from "../lib/mq-errors.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 /** The body of PUT /brokers/{id}/queues/{queue}/autoscaling. Settings default as the policy documents. */
 export const registrationRequestSchema = z.strictObject({

@@ -7,7 +7,7 @@ import { RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const STATE_MACHINE_ARN = requireEnv("PROVISIONING_STATE_MACHINE_ARN");
 

@@ -4,7 +4,7 @@ import { RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { jsonBody } from "../lib/http.js";
 import { CLIENT_TOKEN } from "../lib/state-table.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { maintenanceRequestSchema } from "../maintenance/request.js";
 
 /** What POST /maintenance takes: which brokers, the target version, the policy, a dry run. */

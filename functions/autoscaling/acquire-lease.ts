@@ -5,7 +5,7 @@ import { requireEnv } from "../lib/config.js";
 import { DecisionInProgressError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { parse, z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { scalingStateKey, scalingStateSchema } from "./registration.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
@@ -49,7 +49,7 @@ export const acquireLease = async ({ registrationId, owner, periodSeconds }: z.i
         }),
       ),
     );
-    const state = parse(scalingStateSchema, updated.Attributes ?? {});
+    const state = z.parse(scalingStateSchema, updated.Attributes ?? {});
     const { sequence, ...carried } = state;
     return { owner, sequence, state: carried };
   } catch (error) {

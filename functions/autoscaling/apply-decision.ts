@@ -6,7 +6,7 @@ import { requireEnv } from "../lib/config.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { rethrowServiceError } from "./ecs-errors.js";
 import { scalingStateKey } from "./registration.js";
 import { decisionSchema } from "./step-input.js";

@@ -1,6 +1,6 @@
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { nextLoopStep } from "./loop.js";
 import { decideConsumers } from "./policy.js";
 import { ALARM_KINDS } from "./registration.js";

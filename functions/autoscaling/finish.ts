@@ -4,7 +4,7 @@ import { cloudwatch } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { releaseLease } from "./lease.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");

@@ -4,7 +4,7 @@ import { ecs } from "../lib/clients.js";
 import { ServiceNotFoundError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { rethrowServiceError } from "./ecs-errors.js";
 
 const inputSchema = z.object({ ...stepBase, cluster: z.string(), service: z.string() });

@@ -7,7 +7,7 @@ import { callAws } from "../lib/aws-errors.js";
 import { cloudwatch } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { historyRange, toWindows, windowQueries, windowsEnd } from "./metric-windows.js";
 import { ALARM_KINDS } from "./registration.js";
 

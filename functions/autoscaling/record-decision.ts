@@ -7,7 +7,7 @@ import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { metrics } from "../lib/powertools.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { decisionItem } from "./decision-record.js";
 import { scalingStateKey } from "./registration.js";
 import { decisionSchema } from "./step-input.js";

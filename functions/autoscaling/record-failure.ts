@@ -4,7 +4,7 @@ import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { decisionItem } from "./decision-record.js";
 import { releaseLease } from "./lease.js";
 import { caughtErrorSchema } from "./step-input.js";

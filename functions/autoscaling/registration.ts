@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { scalingSettingsSchema } from "./settings.js";
 
 /**

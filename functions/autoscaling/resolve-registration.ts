@@ -2,7 +2,7 @@ import { requireEnv } from "../lib/config.js";
 import { RegistrationNotFoundError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { parseAlarmName } from "./alarm-specs.js";
 import { getRegistration } from "./registration-store.js";
 

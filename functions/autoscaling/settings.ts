@@ -1,4 +1,4 @@
-import { parse, z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 /**
  * A queue's consumer-scaling settings. Every field has a default, so `{}` is a valid input;
@@ -47,5 +47,5 @@ export type ScalingSettingsInput = z.input<typeof scalingSettingsSchema>;
 
 /** Settings with every default filled in; throws a ZodError on invalid input. */
 export function scalingSettings(input: ScalingSettingsInput = {}): ScalingSettings {
-  return parse(scalingSettingsSchema, input);
+  return z.parse(scalingSettingsSchema, input);
 }

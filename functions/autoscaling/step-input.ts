@@ -1,4 +1,4 @@
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { ALARM_KINDS } from "./registration.js";
 
 /** Shapes the autoscaling steps pass each other through the execution's state. */

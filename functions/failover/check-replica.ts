@@ -1,6 +1,6 @@
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
 

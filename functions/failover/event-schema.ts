@@ -1,4 +1,4 @@
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { FAILOVER_EVENT_TYPES, type FailoverEvent } from "./detector.js";
 import { PROMOTION_EVENT_TYPES, type PromotionEvent } from "./promotion.js";
 

@@ -2,7 +2,7 @@ import { RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { failoverRequestSchema } from "./request.js";
 import { runSettingsFromEnv } from "./settings.js";
 import { listWatchedBrokers } from "./watched-brokers.js";

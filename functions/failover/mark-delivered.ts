@@ -1,6 +1,6 @@
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { failoverEventSchema } from "./event-schema.js";
 import { markDelivered } from "./outbox.js";
 

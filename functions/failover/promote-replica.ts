@@ -4,7 +4,7 @@ import { mq } from "../lib/clients.js";
 import { PrimaryAnswersError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
 import { watchedBrokerSchema } from "./request.js";

@@ -4,7 +4,7 @@ import { eventBridge } from "../lib/clients.js";
 import { EventPublishFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { eventEntry, failoverEventSchema } from "./event-schema.js";
 
 const inputSchema = z.object({ ...stepBase, events: z.array(failoverEventSchema).check(z.maxLength(10)) });

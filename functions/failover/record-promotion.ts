@@ -1,6 +1,6 @@
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { promotedEvent } from "./promotion.js";
 import { readPromotion, writePromotion } from "./promotion-store.js";
 import { watchedBrokerSchema } from "./request.js";

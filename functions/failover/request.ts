@@ -1,4 +1,4 @@
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 /**
  * A run's input: from the schedule (`{ source: "schedule" }`), from POST /brokers/{id}/failover-checks

@@ -1,4 +1,4 @@
-import { z } from "./zod.js";
+import * as z from "./zod.js";
 
 /**
  * Configuration read from the environment, validated once when a function loads. A bad value stops
@@ -36,7 +36,11 @@ export const integerSetting = (min: number, max: number, fallback: number) =>
       if (trimmed === "") return fallback;
       const value = /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
       if (Number.isNaN(value) || value < min || value > max) {
-        ctx.issues.push({ code: "custom", message: `must be a whole number from ${min} to ${max}`, input: text });
+        ctx.issues.push({
+          code: "custom",
+          message: `must be a whole number from ${min} to ${max}`,
+          input: text,
+        });
         return z.NEVER;
       }
       return value;

@@ -1,4 +1,4 @@
-import { z } from "./zod.js";
+import * as z from "./zod.js";
 
 /** Fields every workflow step receives besides its own. */
 export const stepBase = { correlationId: z.optional(z.string()) };

@@ -1,4 +1,4 @@
-import { z } from "./zod.js";
+import * as z from "./zod.js";
 
 /**
  * The Secrets Manager secret the API writes for one provisioning request: the users' passwords,

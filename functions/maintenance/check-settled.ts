@@ -1,7 +1,7 @@
 import { BrokerRebootFailedError, MaintenanceDeadlineExceededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { settledVerdict } from "./checks.js";
 import { describeBroker } from "./describe-broker.js";
 import { recordBrokerProgress } from "./progress.js";

@@ -1,7 +1,7 @@
 import { MaintenancePostcheckFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { brokerLogin } from "./broker-login.js";
 import { withProbe } from "./broker-probe.js";
 import { missingQueues } from "./checks.js";

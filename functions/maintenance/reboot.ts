@@ -4,7 +4,7 @@ import { mq } from "../lib/clients.js";
 import { RebootBrokerRefusedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { isRefusal, refusalReason } from "./mq-refusals.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";

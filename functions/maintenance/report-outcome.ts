@@ -5,7 +5,7 @@ import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { type Notification, publishInput } from "../lib/notifications.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
 import { runbook } from "./runbook.js";

@@ -1,4 +1,4 @@
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 /** What starts a maintenance run: the hourly schedule, `POST /maintenance`, or StartExecution directly. */
 export const maintenanceRequestSchema = z.strictObject({

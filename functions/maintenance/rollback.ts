@@ -4,7 +4,7 @@ import { mq } from "../lib/clients.js";
 import { MaintenanceRollbackFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { describeBroker } from "./describe-broker.js";
 import { isRefusal, refusalReason } from "./mq-refusals.js";
 import { recordBrokerProgress } from "./progress.js";

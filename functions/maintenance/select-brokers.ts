@@ -2,7 +2,7 @@ import { RequestValidationError } from "../lib/errors.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { gatherCandidates } from "./candidates.js";
 import { recordBrokerProgress, recordRun } from "./progress.js";
 import { type MaintenanceSettings, maintenanceRequestSchema, settingFromEnv } from "./request.js";

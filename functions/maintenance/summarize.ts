@@ -1,6 +1,6 @@
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { recordRun } from "./progress.js";
 
 const outcomeSchema = z.looseObject({ brokerId: z.string(), status: z.string() });

@@ -4,7 +4,7 @@ import { mq } from "../lib/clients.js";
 import { BrokerCreationFailedError, ProvisioningDeadlineExceededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const inputSchema = z.object({ ...stepBase, brokerId: z.string(), deadline: z.string() });
 

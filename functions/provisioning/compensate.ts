@@ -12,7 +12,7 @@ import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { brokerItemKey, provisioningFailureKey, TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
 

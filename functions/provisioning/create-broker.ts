@@ -7,7 +7,7 @@ import { workflowStep } from "../lib/middleware.js";
 import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { configurationRefSchema, stepBase } from "../lib/step-input.js";
 import { usersSecretSchema } from "../lib/users-secret.js";
-import { parse, z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const inputSchema = z.object({
   ...stepBase,
@@ -31,7 +31,7 @@ export const createBroker = async ({
   const secret = await callAws("GetSecretValue", () =>
     secrets.send(new GetSecretValueCommand({ SecretId: usersSecretId })),
   );
-  const { passwords, ldapServiceAccountPassword } = parse(
+  const { passwords, ldapServiceAccountPassword } = z.parse(
     usersSecretSchema,
     JSON.parse(secret.SecretString ?? "{}"),
   );

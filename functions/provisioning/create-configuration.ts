@@ -10,7 +10,7 @@ import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const inputSchema = z.object({ ...stepBase, request: brokerSpecSchema, clientToken: z.string() });
 

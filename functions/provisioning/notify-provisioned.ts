@@ -5,7 +5,7 @@ import { requireEnv } from "../lib/config.js";
 import { workflowStep } from "../lib/middleware.js";
 import { publishInput } from "../lib/notifications.js";
 import { brokerRefSchema, stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const NOTIFICATIONS_TOPIC_ARN = requireEnv("NOTIFICATIONS_TOPIC_ARN");
 

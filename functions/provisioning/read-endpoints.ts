@@ -3,7 +3,7 @@ import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 import { buildEndpoints } from "./endpoints.js";
 
 const inputSchema = z.object({ ...stepBase, brokerId: z.string() });

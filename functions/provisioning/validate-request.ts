@@ -10,7 +10,7 @@ import { executionArn } from "../lib/executions.js";
 import { toFieldIssues } from "../lib/field-issues.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
-import { z } from "../lib/zod.js";
+import * as z from "../lib/zod.js";
 
 const STATE_MACHINE_ARN = requireEnv("PROVISIONING_STATE_MACHINE_ARN");
 
