@@ -441,9 +441,9 @@ if (flapping.length > 0) {
   };
   console.log(
     `          why: ${tally("new-load", "after load 1.2x above the busiest of the hour before the scale-in (a rise, burst or slowdown nothing announced)")}; ` +
-      `${tally("burst-again", "after a burst like one the hour had shown in a few minutes (one episode, not expected back)")}; ` +
+      `${tally("seen-once", "after load the hour had shown in one stretch only (a burst or a first high phase, not expected back)")}; ` +
       `${tally("after-zero", "a message within ten minutes of a scale-in to zero")}; ` +
-      `${tally("within-history", "with no load beyond what the hour had shown (the policy misjudged)")}.`,
+      `${tally("within-history", "after load the hour had shown coming and going (the policy misjudged)")}.`,
   );
 }
 for (const r of flapping.slice(0, 5)) {

@@ -181,7 +181,7 @@ export const POLICY_NAMES = [
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /** Why a scale-in was reversed within the flap window (see flapCause). */
-export type FlapCause = "new-load" | "burst-again" | "after-zero" | "within-history";
+export type FlapCause = "new-load" | "seen-once" | "after-zero" | "within-history";
 
 export interface TraceResult {
   name: string;
@@ -196,17 +196,17 @@ export interface TraceResult {
 
 /** A load this much above the hour's busiest, over the same span, is new: nothing in the hour announced it. */
 const NEW_LOAD_FACTOR = 1.2;
-/** A minute this much above the hour's usual (90th percentile) minute is a burst. */
-const BURST_FACTOR = 1.5;
+/** Minutes of the hour with at least this share of the reversal's busiest minute had shown that load. */
+const SEEN_SHARE = 0.75;
 
 /**
  * Why a flap happened, from the traffic the policy could not see. The work (messages × service time) of
  * the minutes between the scale-in and the scale-out that reversed it, over spans of up to five minutes,
  * against the hour before the scale-in: more than 1.2× its busiest span is new load (a rise, a burst or a
- * slowdown that nothing announced); a minute more than 1.5× the hour's 90th percentile minute, though not
- * beyond its busiest, is a burst like one the hour had shown in a few minutes (the policy does not expect a
- * single episode back); a message after a scale-in to zero; or none of these, a load the hour had shown as
- * usual (the policy's own misjudgement).
+ * slowdown that nothing announced); load the hour had shown in a single stretch (minutes with at least 75%
+ * of the reversal's busiest minute) is a burst or a first high phase seen once, which the policy does not
+ * expect back; a message after a scale-in to zero; or none of these, a load the hour had shown coming and
+ * going (the policy's own misjudgement).
  */
 export function flapCause(workload: Workload, from: ScalingEvent, to: ScalingEvent): FlapCause {
   if (from.to === 0 && to.to > from.to) return "after-zero";
@@ -224,13 +224,17 @@ export function flapCause(workload: Workload, from: ScalingEvent, to: ScalingEve
     return highest;
   };
   if (busiestSpan(first, last) > NEW_LOAD_FACTOR * busiestSpan(first - 60, first)) return "new-load";
-  const hour: number[] = [];
-  for (let m = Math.max(0, first - 60); m < first; m++) hour.push(work(m));
-  hour.sort((a, b) => a - b);
-  const usual = hour[Math.floor(0.9 * (hour.length - 1))] ?? 0;
   let during = 0;
   for (let m = first; m < last; m++) during = Math.max(during, work(m));
-  return during > BURST_FACTOR * usual ? "burst-again" : "within-history";
+  // Stretches of the hour before with load near that: one is a single episode (a burst, a first high phase).
+  let stretches = 0;
+  let inside = false;
+  for (let m = Math.max(0, first - 60); m < first; m++) {
+    const high = work(m) >= SEEN_SHARE * during;
+    if (high && !inside) stretches++;
+    inside = high;
+  }
+  return stretches <= 1 ? "seen-once" : "within-history";
 }
 
 export function evaluate(
