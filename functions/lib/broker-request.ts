@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { checkActiveMqXml, MAX_CONFIGURATION_XML_CHARS } from "./activemq-xml.js";
 import {
   AUTHENTICATION_STRATEGIES,
@@ -26,103 +25,131 @@ import { toFieldIssues } from "./field-issues.js";
 import { ldapServerMetadataInputSchema, ldapServerMetadataSchema } from "./ldap-server-metadata.js";
 import { CLIENT_TOKEN } from "./state-table.js";
 import { DEFAULT_TIME_ZONE, isMaintenanceTimeZone, TIME_ZONE_RULE } from "./time-zone.js";
+import * as z from "./zod.js";
 
 const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8,17}$/;
 const KMS_KEY =
   /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|alias\/[A-Za-z0-9/_-]+|[0-9a-f-]{36})$/;
 
-const password = z
-  .string()
-  .min(PASSWORD.minLength, `must be at least ${PASSWORD.minLength} characters`)
-  .max(PASSWORD.maxLength, `must be at most ${PASSWORD.maxLength} characters`)
-  .refine(
+const password = z.string().check(
+  z.minLength(PASSWORD.minLength, `must be at least ${PASSWORD.minLength} characters`),
+  z.maxLength(PASSWORD.maxLength, `must be at most ${PASSWORD.maxLength} characters`),
+  z.refine(
     (value) => new Set(value).size >= PASSWORD.minUniqueCharacters,
     `must contain at least ${PASSWORD.minUniqueCharacters} unique characters`,
-  )
-  .refine((value) => !PASSWORD.forbidden.test(value), "must not contain commas, colons or equal signs");
+  ),
+  z.refine((value) => !PASSWORD.forbidden.test(value), "must not contain commas, colons or equal signs"),
+);
 
 /** A broker user as the workflow carries it: everything but the password, which stays in Secrets Manager. */
 export const brokerUserSchema = z.strictObject({
-  username: z.string().regex(USERNAME, "must be 2-100 of letters, digits and - . _ ~"),
-  consoleAccess: z.boolean().default(false),
-  groups: z
-    .array(z.string().regex(USERNAME, "must be 2-100 of letters, digits and - . _ ~"))
-    .max(MAX_GROUPS_PER_USER)
-    .default([]),
-  replicationUser: z.boolean().default(false),
+  username: z.string().check(z.regex(USERNAME, "must be 2-100 of letters, digits and - . _ ~")),
+  consoleAccess: z._default(z.boolean(), false),
+  groups: z._default(
+    z
+      .array(z.string().check(z.regex(USERNAME, "must be 2-100 of letters, digits and - . _ ~")))
+      .check(z.maxLength(MAX_GROUPS_PER_USER)),
+    [],
+  ),
+  replicationUser: z._default(z.boolean(), false),
 });
-const userWithPassword = brokerUserSchema.extend({ password });
+const userWithPassword = z.extend(brokerUserSchema, { password });
 
 const engineVersion = z
-  .string()
-  .transform(toMajorMinor)
-  .refine(isSupportedEngineVersion, `must be one of ${ENGINE_VERSIONS.join(", ")} (major.minor)`);
+  .pipe(z.string(), z.transform(toMajorMinor))
+  .check(z.refine(isSupportedEngineVersion, `must be one of ${ENGINE_VERSIONS.join(", ")} (major.minor)`));
 
-const tags = z
-  .record(
-    z
-      .string()
-      .min(1)
-      .max(TAGS.keyMaxLength)
-      .refine(
-        (key) => !key.toLowerCase().startsWith(TAGS.reservedPrefix),
-        `must not start with ${TAGS.reservedPrefix}`,
+const tags = z._default(
+  z
+    .record(
+      z.string().check(
+        z.minLength(1),
+        z.maxLength(TAGS.keyMaxLength),
+        z.refine(
+          (key) => !key.toLowerCase().startsWith(TAGS.reservedPrefix),
+          `must not start with ${TAGS.reservedPrefix}`,
+        ),
       ),
-    z.string().max(TAGS.valueMaxLength),
-  )
-  .refine((value) => Object.keys(value).length <= TAGS.max, `must have at most ${TAGS.max} tags`)
-  .default({});
+      z.string().check(z.maxLength(TAGS.valueMaxLength)),
+    )
+    .check(z.refine((value) => Object.keys(value).length <= TAGS.max, `must have at most ${TAGS.max} tags`)),
+  {},
+);
 
 function requestShape<
-  U extends z.ZodType<{ username: string; replicationUser: boolean }>,
-  L extends z.ZodType<object>,
+  U extends z.ZodMiniType<{ username: string; replicationUser: boolean }>,
+  L extends z.ZodMiniType<object>,
 >(users: U, ldapServerMetadata: L) {
   return z.strictObject({
-    brokerName: z.string().regex(BROKER_NAME, "must be 1-50 of letters, digits, - and _"),
-    engineType: z
-      .string()
-      .transform((value) => value.toUpperCase())
-      .pipe(z.literal(ENGINE_TYPE, `must be ${ENGINE_TYPE}`)),
+    brokerName: z.string().check(z.regex(BROKER_NAME, "must be 1-50 of letters, digits, - and _")),
+    engineType: z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((value) => value.toUpperCase()),
+      ),
+      z.literal(ENGINE_TYPE, `must be ${ENGINE_TYPE}`),
+    ),
     engineVersion,
-    autoMinorVersionUpgrade: z.boolean().default(true),
+    autoMinorVersionUpgrade: z._default(z.boolean(), true),
     deploymentMode: z.enum(DEPLOYMENT_MODES, `must be one of ${DEPLOYMENT_MODES.join(", ")}`),
     hostInstanceType: z.enum(HOST_INSTANCE_TYPES, `must be one of ${HOST_INSTANCE_TYPES.join(", ")}`),
     // At least one with SIMPLE (checked across fields); LDAP brokers authenticate against the directory.
-    users: z.array(users).max(MAX_USERS).default([]),
-    authenticationStrategy: z
-      .enum(AUTHENTICATION_STRATEGIES, `must be one of ${AUTHENTICATION_STRATEGIES.join(", ")}`)
-      .default("SIMPLE"),
-    ldapServerMetadata: ldapServerMetadata.optional(),
-    activemqXml: z
-      .string()
-      .max(MAX_CONFIGURATION_XML_CHARS, `must be at most ${MAX_CONFIGURATION_XML_CHARS} characters`)
-      .optional(),
-    maintenanceWindowStartTime: z
-      .strictObject({
+    users: z._default(z.array(users).check(z.maxLength(MAX_USERS)), []),
+    authenticationStrategy: z._default(
+      z.enum(AUTHENTICATION_STRATEGIES, `must be one of ${AUTHENTICATION_STRATEGIES.join(", ")}`),
+      "SIMPLE",
+    ),
+    ldapServerMetadata: z.optional(ldapServerMetadata),
+    activemqXml: z.optional(
+      z
+        .string()
+        .check(
+          z.maxLength(
+            MAX_CONFIGURATION_XML_CHARS,
+            `must be at most ${MAX_CONFIGURATION_XML_CHARS} characters`,
+          ),
+        ),
+    ),
+    maintenanceWindowStartTime: z.optional(
+      z.strictObject({
         dayOfWeek: z.enum(DAYS_OF_WEEK, `must be one of ${DAYS_OF_WEEK.join(", ")}`),
-        timeOfDay: z.string().regex(TIME_OF_DAY, "must be HH:MM (24-hour)"),
-        timeZone: z.string().refine(isMaintenanceTimeZone, TIME_ZONE_RULE).default(DEFAULT_TIME_ZONE),
-      })
-      .optional(),
-    encryptionOptions: z
-      .strictObject({
+        timeOfDay: z.string().check(z.regex(TIME_OF_DAY, "must be HH:MM (24-hour)")),
+        timeZone: z._default(
+          z.string().check(z.refine(isMaintenanceTimeZone, TIME_ZONE_RULE)),
+          DEFAULT_TIME_ZONE,
+        ),
+      }),
+    ),
+    encryptionOptions: z._default(
+      z.strictObject({
         useAwsOwnedKey: z.boolean(),
-        kmsKeyId: z.string().regex(KMS_KEY, "must be a KMS key id, alias or ARN").optional(),
-      })
-      .default({ useAwsOwnedKey: true }),
-    publiclyAccessible: z.boolean().default(false),
-    subnetIds: z.array(z.string().regex(SUBNET, "must be a subnet id (subnet-…)")).max(3).default([]),
-    securityGroups: z
-      .array(z.string().regex(SECURITY_GROUP, "must be a security group id (sg-…)"))
-      .max(5)
-      .default([]),
-    logs: z.strictObject({ general: z.boolean().default(false), audit: z.boolean().default(false) }).default({
-      general: false,
-      audit: false,
-    }),
+        kmsKeyId: z.optional(z.string().check(z.regex(KMS_KEY, "must be a KMS key id, alias or ARN"))),
+      }),
+      { useAwsOwnedKey: true },
+    ),
+    publiclyAccessible: z._default(z.boolean(), false),
+    subnetIds: z._default(
+      z.array(z.string().check(z.regex(SUBNET, "must be a subnet id (subnet-…)"))).check(z.maxLength(3)),
+      [],
+    ),
+    securityGroups: z._default(
+      z
+        .array(z.string().check(z.regex(SECURITY_GROUP, "must be a security group id (sg-…)")))
+        .check(z.maxLength(5)),
+      [],
+    ),
+    logs: z._default(
+      z.strictObject({ general: z._default(z.boolean(), false), audit: z._default(z.boolean(), false) }),
+      {
+        general: false,
+        audit: false,
+      },
+    ),
     tags,
-    clientToken: z.string().regex(CLIENT_TOKEN, "must be 1-64 of letters, digits, - and _").optional(),
+    clientToken: z.optional(
+      z.string().check(z.regex(CLIENT_TOKEN, "must be 1-64 of letters, digits, - and _")),
+    ),
   });
 }
 
@@ -131,7 +158,7 @@ type RequestShape = z.infer<
 >;
 
 /** Rules that span fields, as Amazon MQ applies them at CreateBroker. */
-function checkAcrossFields(request: RequestShape, ctx: z.RefinementCtx): void {
+function checkAcrossFields(request: RequestShape, ctx: z.core.$RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: "custom", path, message });
   if (!request.autoMinorVersionUpgrade && requiresAutoMinorVersionUpgrade(request.engineVersion)) {
@@ -172,15 +199,14 @@ function checkAcrossFields(request: RequestShape, ctx: z.RefinementCtx): void {
 }
 
 /** A CreateBroker request as the API takes it (Amazon MQ's CreateBroker members, camelCase). */
-export const createBrokerRequestSchema = requestShape(
-  userWithPassword,
-  ldapServerMetadataInputSchema,
-).superRefine(checkAcrossFields);
+export const createBrokerRequestSchema = requestShape(userWithPassword, ldapServerMetadataInputSchema).check(
+  z.superRefine(checkAcrossFields),
+);
 export type CreateBrokerRequest = z.infer<typeof createBrokerRequestSchema>;
 
 /** The same request as the workflow carries it: passwords removed (they are in Secrets Manager). */
-export const brokerSpecSchema = requestShape(brokerUserSchema, ldapServerMetadataSchema).superRefine(
-  checkAcrossFields,
+export const brokerSpecSchema = requestShape(brokerUserSchema, ldapServerMetadataSchema).check(
+  z.superRefine(checkAcrossFields),
 );
 export type BrokerSpec = z.infer<typeof brokerSpecSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "./zod.js";
 
 /**
  * Amazon MQ's LdapServerMetadataInput (CreateBroker, UpdateBroker) and the rules its members follow,
@@ -102,29 +102,30 @@ export function attributeNameIssue(name: string): string | undefined {
   return ATTRIBUTE.test(name) ? undefined : "must be an LDAP attribute name, e.g. cn or memberOf";
 }
 
-const withIssue = (check: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
-  const issue = check(value);
-  if (issue !== undefined) ctx.addIssue({ code: "custom", message: issue });
-};
+const withIssue =
+  (check: (value: string) => string | undefined) => (value: string, ctx: z.core.$RefinementCtx) => {
+    const issue = check(value);
+    if (issue !== undefined) ctx.addIssue({ code: "custom", message: issue });
+  };
 
-const dn = z.string().superRefine(withIssue(distinguishedNameIssue));
+const dn = z.string().check(z.superRefine(withIssue(distinguishedNameIssue)));
 
 const metadataShape = {
-  hosts: z
-    .array(z.string().superRefine(withIssue(ldapHostIssue)))
-    .min(1, "must have at least one host (a second one is the failover server)")
-    .refine(
+  hosts: z.array(z.string().check(z.superRefine(withIssue(ldapHostIssue)))).check(
+    z.minLength(1, "must have at least one host (a second one is the failover server)"),
+    z.refine(
       (hosts) => new Set(hosts.map((h) => h.toLowerCase())).size === hosts.length,
       "must not repeat a host",
     ),
+  ),
   userBase: dn,
-  userSearchMatching: z.string().superRefine(withIssue((f) => searchFilterIssue(f, [0]))),
-  userSearchSubtree: z.boolean().optional(),
-  userRoleName: z.string().superRefine(withIssue(attributeNameIssue)).optional(),
+  userSearchMatching: z.string().check(z.superRefine(withIssue((f) => searchFilterIssue(f, [0])))),
+  userSearchSubtree: z.optional(z.boolean()),
+  userRoleName: z.optional(z.string().check(z.superRefine(withIssue(attributeNameIssue)))),
   roleBase: dn,
-  roleName: z.string().superRefine(withIssue(attributeNameIssue)).optional(),
-  roleSearchMatching: z.string().superRefine(withIssue((f) => searchFilterIssue(f, [0, 1]))),
-  roleSearchSubtree: z.boolean().optional(),
+  roleName: z.optional(z.string().check(z.superRefine(withIssue(attributeNameIssue)))),
+  roleSearchMatching: z.string().check(z.superRefine(withIssue((f) => searchFilterIssue(f, [0, 1])))),
+  roleSearchSubtree: z.optional(z.boolean()),
   serviceAccountUsername: dn,
 };
 
@@ -135,6 +136,8 @@ export type LdapServerMetadata = z.infer<typeof ldapServerMetadataSchema>;
 /** LdapServerMetadataInput as POST /brokers takes it (camelCase, as Amazon MQ's wire has it). */
 export const ldapServerMetadataInputSchema = z.strictObject({
   ...metadataShape,
-  serviceAccountPassword: z.string().min(1, "is required").max(1024, "must be at most 1024 characters"),
+  serviceAccountPassword: z
+    .string()
+    .check(z.minLength(1, "is required"), z.maxLength(1024, "must be at most 1024 characters")),
 });
 export type LdapServerMetadataInput = z.infer<typeof ldapServerMetadataInputSchema>;
