@@ -1,8 +1,9 @@
 import { DeleteBrokerCommand } from "@aws-sdk/client-mq";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb, mq } from "../lib/clients.js";
+import { mq } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { json, pathParameter } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 import { checkBrokerId, rethrowBrokerError } from "../lib/mq-errors.js";

@@ -9,8 +9,9 @@ import {
 } from "../autoscaling/registration.js";
 import { getRegistration } from "../autoscaling/registration-store.js";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { cloudwatch, ddb, ecs } from "../lib/clients.js";
+import { cloudwatch, ecs } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { RegistrationNotFoundError } from "../lib/errors.js";
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";

@@ -1,8 +1,9 @@
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb, sfn } from "../lib/clients.js";
+import { sfn } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { ExecutionNotFoundError, RequestValidationError } from "../lib/errors.js";
 import { executionArn, isExecutionName } from "../lib/executions.js";
 import { json, pathParameter } from "../lib/http.js";

@@ -12,8 +12,9 @@ import {
 } from "../autoscaling/registration.js";
 import { getRegistration } from "../autoscaling/registration-store.js";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb, ecs, mq } from "../lib/clients.js";
+import { ecs, mq } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { RequestValidationError, ResourceConflictError } from "../lib/errors.js";
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";

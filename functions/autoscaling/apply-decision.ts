@@ -1,8 +1,9 @@
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb, ecs } from "../lib/clients.js";
+import { ecs } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";

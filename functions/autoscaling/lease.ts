@@ -1,6 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb } from "../lib/clients.js";
+import { ddb } from "../lib/document-client.js";
 import { scalingStateKey } from "./registration.js";
 
 /**

@@ -1,6 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
-import { ddb } from "../lib/clients.js";
+import { ddb } from "../lib/document-client.js";
 import { type Registration, registrationKey, registrationSchema } from "./registration.js";
 
 /** The registration with this id, or undefined. */

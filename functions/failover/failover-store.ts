@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
-import { ddb } from "../lib/clients.js";
 import { conditionalPut } from "../lib/conditional-put.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { FailoverStateConflictError } from "../lib/errors.js";
 import type { FailoverEvent, FailoverState } from "./detector.js";
 import { failoverHistoryKey, failoverStateKey } from "./keys.js";

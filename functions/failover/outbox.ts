@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { FailoverStateConflictError } from "../lib/errors.js";
 import type { FailoverEvent } from "./detector.js";
 import { failoverHistoryKey, failoverStateKey } from "./keys.js";

@@ -1,8 +1,8 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
-import { ddb } from "../lib/clients.js";
 import { conditionalPut } from "../lib/conditional-put.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { PromotionConflictError } from "../lib/errors.js";
 import { promotionKey } from "./keys.js";
 import type { PromotionRegistration } from "./promotion.js";

@@ -1,18 +1,17 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { MqClient } from "@aws-sdk/client-mq";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { tracer } from "./powertools.js";
 
 // Region and endpoint come from the standard environment (AWS_REGION, AWS_ENDPOINT_URL,
 // AWS_ENDPOINT_URL_<SERVICE>): the same code talks to AWS or to the local cloud.
 // `@__PURE__` lets a Lambda's bundle drop the clients its handler never uses (a client made at
-// module scope is otherwise kept, with its whole SDK package, in every function).
+// module scope is otherwise kept, with its whole SDK package, in every function). The DynamoDB
+// document client is in document-client.ts.
 export const mq = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new MqClient({}));
 export const sfn = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new SFNClient({}));
 export const secrets = /* @__PURE__ */ tracer.captureAWSv3Client(
@@ -21,12 +20,6 @@ export const secrets = /* @__PURE__ */ tracer.captureAWSv3Client(
 export const sns = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new SNSClient({}));
 export const cloudwatch = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new CloudWatchClient({}));
 export const ecs = /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new ECSClient({}));
-export const ddb = /* @__PURE__ */ DynamoDBDocumentClient.from(
-  /* @__PURE__ */ tracer.captureAWSv3Client(/* @__PURE__ */ new DynamoDBClient({})),
-  {
-    marshallOptions: { removeUndefinedValues: true },
-  },
-);
 export const eventBridge = /* @__PURE__ */ tracer.captureAWSv3Client(
   /* @__PURE__ */ new EventBridgeClient({}),
 );

@@ -1,6 +1,6 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "./aws-errors.js";
-import { ddb } from "./clients.js";
+import { ddb } from "./document-client.js";
 
 /**
  * PutItem of a versioned item (optimistic locking): it succeeds only if nobody wrote the item since

@@ -1,7 +1,7 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
-import { ddb } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { maintenanceBrokerKey, maintenanceRunKey } from "./keys.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");

@@ -7,8 +7,9 @@ import {
 import { DeleteSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { ddb, mq, secrets } from "../lib/clients.js";
+import { mq, secrets } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { ddb } from "../lib/document-client.js";
 import { workflowStep } from "../lib/middleware.js";
 import { brokerItemKey, provisioningFailureKey, TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";

@@ -95,7 +95,7 @@ const outbox = async () =>
 
 beforeAll(async () => {
   table = await startStateTable(TABLE);
-  const { ddb } = await import("../../functions/lib/clients.js");
+  const { ddb } = await import("../../functions/lib/document-client.js");
   ddb.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as { Item?: { sk?: unknown } };
