@@ -27,6 +27,10 @@ export type {
 /** Changes smaller than this share of the fleet, or than this many consumers, are not worth a scale-in. */
 const SCALE_IN_TOLERANCE = 0.1;
 const MIN_SCALE_IN_STEP = 2;
+/** A fleet whose sustained arrivals use more than this share of its capacity is busy. */
+const BUSY_SHARE = 0.5;
+/** The largest share of a busy fleet one scale-in removes. */
+const MAX_BUSY_SCALE_IN = 0.25;
 
 /**
  * Decides how many consumers a queue should have from Amazon MQ's one-minute metrics, spending the wait
@@ -175,7 +179,14 @@ function decideOnMetrics(
           `${candidate} would do but scale-in cooldown runs until ${clock(scaleInWaitsUntil)}; ${summary}`,
         );
       }
-      return act("scale-in", Math.max(candidate, base - settings.maxStep), `${stable.why}; ${summary}`);
+      // A fleet still busy gives up at most a quarter at once: a deep cut of it is the likeliest forecast to
+      // be wrong, and a shallow one leaves the flap guard room to wait out the window instead of reversing.
+      const busy =
+        estimates.sustainedArrivalsPerMinute > BUSY_SHARE * base * estimates.servicePerConsumerMinute;
+      const shallow = busy && candidate > floor ? Math.ceil(base * (1 - MAX_BUSY_SCALE_IN)) : 0;
+      const desired = Math.max(candidate, base - settings.maxStep, shallow);
+      const step = desired > candidate ? ` (at most a quarter of a busy fleet at once: ${desired})` : "";
+      return act("scale-in", desired, `${stable.why}${step}; ${summary}`);
     }
   }
   return holdWith(`${base} meets the wait target; ${summary}`);

@@ -111,6 +111,17 @@ describe("decideConsumers", () => {
     expect(later.action).toBe("scale-in");
   });
 
+  it("takes at most a quarter of a busy fleet in one scale-in, and all it can of an idle one", () => {
+    // 700 a minute on 40 consumers of 30: busy (more than half their capacity), and 26 would do.
+    const busy = decideConsumers(input(history(steady(30, 700, 40), MU), 40));
+    expect(busy.action).toBe("scale-in");
+    expect(busy.desired).toBe(30);
+    expect(busy.reason).toMatch(/at most a quarter of a busy fleet/);
+    const idle = decideConsumers(input(history(steady(30, 100, 40), MU), 40));
+    expect(idle.action).toBe("scale-in");
+    expect(idle.desired).toBeLessThan(30);
+  });
+
   it("scales in only after the need has stayed lower for the stabilisation window", () => {
     const busy = history([...steady(26, 900, 34), ...steady(4, 150, 34)], MU);
     expect(decideConsumers(input(busy, 34, { scaleInStabilisationSeconds: 300 })).desired).toBe(34);
