@@ -11,11 +11,17 @@ import {
   testSeeds,
   trainingSeeds,
 } from "../../../bench/autoscaling/families.js";
-import { oracleBound } from "../../../bench/autoscaling/oracle.js";
+import { oracleBound, reactiveFloor } from "../../../bench/autoscaling/oracle.js";
 import { kedaStyle, staticForPeak } from "../../../bench/autoscaling/policies.js";
 import { summarise } from "../../../bench/autoscaling/report.js";
 import { CONSUMER_CAP, runMqops, settingsFor, sizing, TAIL_MINUTES } from "../../../bench/autoscaling/run.js";
-import { type Autoscaler, buildWorkload, EPOCH, simulate } from "../../../bench/autoscaling/simulator.js";
+import {
+  type Autoscaler,
+  buildWorkload,
+  EPOCH,
+  simulate,
+  type Workload,
+} from "../../../bench/autoscaling/simulator.js";
 import { readTraceFile, type Trace, TraceFileError } from "../../../bench/autoscaling/traces.js";
 import { type MetricWindow, windowFault } from "../../../functions/autoscaling/metrics.js";
 import { random } from "./windows.js";
@@ -66,7 +72,57 @@ describe("oracleConsumerMinutes", () => {
   });
 });
 
+/** A workload with exact counts and the given realised mean service times (trace mean: 1 s a message). */
+function exactWorkload(counts: number[], service: number[]): Workload {
+  const trace: Trace = {
+    name: "exact",
+    description: "exact",
+    arrivals: counts,
+    exactCounts: true,
+    serviceSeconds: counts.map(() => 1),
+    restarts: [],
+  };
+  return {
+    trace,
+    counts: Float64Array.from(counts),
+    service: Float64Array.from(service),
+    missing: new Uint8Array(counts.length + 600),
+  };
+}
+
+describe("reactiveFloor", () => {
+  it("is at least the oracle's bound, near it on steady load and well above it on a burst", () => {
+    const steady = exactWorkload(
+      Array.from({ length: 120 }, () => 600),
+      Array.from({ length: 120 }, () => 1),
+    );
+    const oracle = oracleBound(steady, 300).consumerMinutes;
+    const floor = reactiveFloor(steady, 300, 60);
+    expect(floor).toBeGreaterThanOrEqual(oracle);
+    expect(floor).toBeLessThanOrEqual(1.1 * oracle);
+    // 30,000 messages of a second in one minute: the oracle takes them over five minutes with no start-up;
+    // a policy learns of them a minute late, starts consumers a minute later, and holds them 11 minutes.
+    const counts = Array.from({ length: 60 }, (_, m) => (m === 10 ? 30_000 : 0));
+    const burst = exactWorkload(
+      counts,
+      counts.map(() => 1),
+    );
+    expect(reactiveFloor(burst, 300, 60)).toBeGreaterThan(3 * oracleBound(burst, 300).consumerMinutes);
+  });
+});
+
 describe("simulate", () => {
+  it("serves a backlog at the speed of its own messages, not of the serving minute's arrivals", () => {
+    // 6,000 messages of 1 s, then a minute whose one arrival drew 3 s: ten consumers take 600 a minute
+    // whatever that draw, so after six minutes the same 2,400 are left.
+    const left = (draw: number): number => {
+      const workload = exactWorkload([6_000, 1, 0, 0, 0, 0], [1, draw, 1, 1, 1, 1]);
+      return simulate(workload, staticForPeak(10), { ...options(10), tailMinutes: 0 }).unserved;
+    };
+    expect(left(1)).toBeCloseTo(2_401, 0);
+    expect(left(3)).toBeCloseTo(left(1), 0);
+  });
+
   it("gives the same result for the same seed", () => {
     const trace = randomTrace(random(9), "same");
     const run = () => simulate(buildWorkload(trace, 42), kedaStyle(10, 200), options(5));
