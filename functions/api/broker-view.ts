@@ -1,13 +1,9 @@
 import type { DescribeBrokerResponse } from "@aws-sdk/client-mq";
-import { clientUrls } from "../provisioning/endpoints.js";
+import { clientUrls, instanceViews } from "../lib/broker-endpoints.js";
 
 /** What GET /brokers/{id} returns: state, endpoints, engine version and every pending change. Pure. */
 export function brokerView(broker: DescribeBrokerResponse) {
-  const instances = (broker.BrokerInstances ?? []).map((instance) => ({
-    consoleUrl: instance.ConsoleURL,
-    ipAddress: instance.IpAddress,
-    endpoints: instance.Endpoints ?? [],
-  }));
+  const instances = instanceViews(broker);
   const pendingUsers = (broker.Users ?? []).filter((user) => user.PendingChange !== undefined);
   return {
     brokerId: broker.BrokerId,

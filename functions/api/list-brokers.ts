@@ -1,20 +1,12 @@
-import { type BrokerSummary, ListBrokersCommand } from "@aws-sdk/client-mq";
-import { callAws } from "../lib/aws-errors.js";
-import { mq } from "../lib/clients.js";
+import type { BrokerSummary } from "@aws-sdk/client-mq";
+import { brokerSummaries } from "../lib/broker-summaries.js";
 import { json } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 
 /** GET /brokers: every broker in the account and region, all pages. */
 export const handler = httpRoute(async () => {
   const brokers: BrokerSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await callAws("ListBrokers", () =>
-      mq.send(new ListBrokersCommand({ MaxResults: 100, NextToken: nextToken })),
-    );
-    brokers.push(...(page.BrokerSummaries ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  for await (const summary of brokerSummaries()) brokers.push(summary);
   return json(200, {
     brokers: brokers.map((b) => ({
       brokerId: b.BrokerId,

@@ -1,9 +1,9 @@
 import { readPromotion, writePromotion } from "../failover/promotion-store.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { RequestValidationError } from "../lib/errors.js";
 import { json, jsonBody, pathParameter } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 import { checkBrokerId } from "../lib/mq-errors.js";
-import { describeBroker } from "../maintenance/describe-broker.js";
 import { conflictAsHttp, parseBody, registrationRequestSchema } from "./promotion-request.js";
 
 /**

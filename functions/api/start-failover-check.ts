@@ -2,11 +2,11 @@ import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { callAws } from "../lib/aws-errors.js";
 import { sfn } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { RequestValidationError } from "../lib/errors.js";
 import { json, pathParameter } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 import { checkBrokerId } from "../lib/mq-errors.js";
-import { describeBroker } from "../maintenance/describe-broker.js";
 
 const STATE_MACHINE_ARN = requireEnv("FAILOVER_STATE_MACHINE_ARN");
 

@@ -1,7 +1,8 @@
+import { numberedInstances } from "../lib/broker-endpoints.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
-import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
 
 const inputSchema = z.object({
@@ -24,14 +25,10 @@ export const checkReplica = async ({ replicaBrokerId, probeTimeoutMs }: z.infer<
       endpoint: null,
     };
   }
-  // Built here rather than with watched-brokers.ts, whose module also lists brokers (an IAM grant more).
   const broker = {
     brokerId: replicaBrokerId,
     brokerName: replica.BrokerName ?? replicaBrokerId,
-    instances: (replica.BrokerInstances ?? []).map((instance, index) => ({
-      instance: index + 1,
-      endpoints: instance.Endpoints ?? [],
-    })),
+    instances: numberedInstances(replica),
   };
   const { at, probes } = await probeBroker({ broker, probeTimeoutMs });
   const answered = probes.find((probe) => probe.outcome === "answered");

@@ -1,11 +1,11 @@
 import { PromoteCommand } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { PrimaryAnswersError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
-import { describeBroker } from "../maintenance/describe-broker.js";
 import { probeBroker } from "./probe-broker.js";
 import { watchedBrokerSchema } from "./request.js";
 

@@ -1,9 +1,9 @@
-import { type DescribeBrokerResponse, ListBrokersCommand } from "@aws-sdk/client-mq";
-import { callAws } from "../lib/aws-errors.js";
-import { mq } from "../lib/clients.js";
+import type { DescribeBrokerResponse } from "@aws-sdk/client-mq";
+import { numberedInstances } from "../lib/broker-endpoints.js";
+import { brokerSummaries } from "../lib/broker-summaries.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { BrokerNotFoundError } from "../lib/errors.js";
 import { TAG_MANAGED } from "../lib/state-table.js";
-import { describeBroker } from "../maintenance/describe-broker.js";
 import type { WatchedBroker } from "./request.js";
 
 /** States in which a broker has no instances to probe yet, or no more. */
@@ -24,28 +24,18 @@ export function watchedBroker(broker: DescribeBrokerResponse): WatchedBroker {
   return {
     brokerId,
     brokerName: broker.BrokerName ?? brokerId,
-    instances: (broker.BrokerInstances ?? []).map((instance, index) => ({
-      instance: index + 1,
-      endpoints: instance.Endpoints ?? [],
-    })),
+    instances: numberedInstances(broker),
   };
 }
 
 async function allBrokerIds(): Promise<string[]> {
   const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await callAws("ListBrokers", () =>
-      mq.send(new ListBrokersCommand({ MaxResults: 100, NextToken: nextToken })),
-    );
-    for (const summary of page.BrokerSummaries ?? []) {
-      // The summary has no tags: only the deployment mode filters here, the tag after DescribeBroker.
-      if (summary.BrokerId !== undefined && summary.DeploymentMode === "ACTIVE_STANDBY_MULTI_AZ") {
-        ids.push(summary.BrokerId);
-      }
+  for await (const summary of brokerSummaries()) {
+    // The summary has no tags: only the deployment mode filters here, the tag after DescribeBroker.
+    if (summary.BrokerId !== undefined && summary.DeploymentMode === "ACTIVE_STANDBY_MULTI_AZ") {
+      ids.push(summary.BrokerId);
     }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  }
   return ids;
 }
 

@@ -1,22 +1,14 @@
-import { type DescribeBrokerResponse, ListBrokersCommand } from "@aws-sdk/client-mq";
-import { callAws } from "../lib/aws-errors.js";
-import { mq } from "../lib/clients.js";
+import type { DescribeBrokerResponse } from "@aws-sdk/client-mq";
+import { brokerSummaries } from "../lib/broker-summaries.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { BrokerNotFoundError } from "../lib/errors.js";
-import { describeBroker } from "./describe-broker.js";
 import type { BrokerCandidate } from "./selection.js";
 import type { WeeklyStartTime } from "./window.js";
 
 async function allBrokerIds(): Promise<string[]> {
   const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await callAws("ListBrokers", () =>
-      mq.send(new ListBrokersCommand({ MaxResults: 100, NextToken: nextToken })),
-    );
-    for (const summary of page.BrokerSummaries ?? [])
-      if (summary.BrokerId !== undefined) ids.push(summary.BrokerId);
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  for await (const summary of brokerSummaries())
+    if (summary.BrokerId !== undefined) ids.push(summary.BrokerId);
   return ids;
 }
 

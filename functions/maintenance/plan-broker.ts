@@ -1,29 +1,23 @@
 import { DescribeBrokerEngineTypesCommand, DescribeConfigurationCommand } from "@aws-sdk/client-mq";
+import { ENGINE_TYPE } from "../lib/amazon-mq.js";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
-import { describeBroker } from "./describe-broker.js";
+import { describeBroker } from "../lib/describe-broker.js";
+import { pages } from "../lib/pages.js";
 import { planUpgrade, type UpgradePlan, type UpgradePolicy } from "./planner.js";
 
 /** The ActiveMQ versions Amazon MQ offers (DescribeBrokerEngineTypes, every page). */
 export async function availableEngineVersions(): Promise<string[]> {
   const versions: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await callAws("DescribeBrokerEngineTypes", () =>
-      mq.send(
-        new DescribeBrokerEngineTypesCommand({
-          EngineType: "ACTIVEMQ",
-          MaxResults: 100,
-          NextToken: nextToken,
-        }),
-      ),
-    );
+  const all = pages("DescribeBrokerEngineTypes", (NextToken) =>
+    mq.send(new DescribeBrokerEngineTypesCommand({ EngineType: ENGINE_TYPE, MaxResults: 100, NextToken })),
+  );
+  for await (const page of all) {
     for (const type of page.BrokerEngineTypes ?? []) {
       for (const version of type.EngineVersions ?? [])
         if (version.Name !== undefined) versions.push(version.Name);
     }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  }
   return versions;
 }
 

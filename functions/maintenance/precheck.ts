@@ -1,3 +1,4 @@
+import { describeBroker } from "../lib/describe-broker.js";
 import { MaintenancePrecheckFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
@@ -5,7 +6,6 @@ import * as z from "../lib/zod.js";
 import { brokerLogin } from "./broker-login.js";
 import { withProbe } from "./broker-probe.js";
 import { type BrokerLoad, type PrecheckLimits, precheckProblems } from "./checks.js";
-import { describeBroker } from "./describe-broker.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema, settingFromEnv } from "./request.js";
 

@@ -1,11 +1,11 @@
 import { RebootBrokerCommand, UpdateBrokerCommand } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
+import { describeBroker } from "../lib/describe-broker.js";
 import { MaintenanceRollbackFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
-import { describeBroker } from "./describe-broker.js";
 import { isRefusal, refusalReason } from "./mq-refusals.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";

@@ -1,9 +1,9 @@
+import { describeBroker } from "../lib/describe-broker.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
 import { brokerLogin } from "./broker-login.js";
 import { withProbe } from "./broker-probe.js";
-import { describeBroker } from "./describe-broker.js";
 import { recordBrokerProgress } from "./progress.js";
 import { brokerRefSchema } from "./request.js";
 

@@ -1,12 +1,8 @@
-import {
-  DeleteBrokerCommand,
-  DeleteConfigurationCommand,
-  ListBrokersCommand,
-  ListTagsCommand,
-} from "@aws-sdk/client-mq";
+import { DeleteBrokerCommand, DeleteConfigurationCommand, ListTagsCommand } from "@aws-sdk/client-mq";
 import { DeleteSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { brokerSummaries } from "../lib/broker-summaries.js";
 import { mq, secrets } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
@@ -54,19 +50,12 @@ async function tolerate(
  * someone else created is never touched.
  */
 async function findOwnBroker(brokerName: string, clientToken: string): Promise<string | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await callAws("ListBrokers", () =>
-      mq.send(new ListBrokersCommand({ MaxResults: 100, NextToken: nextToken })),
-    );
-    for (const summary of page.BrokerSummaries ?? []) {
-      if (summary.BrokerName !== brokerName || summary.BrokerArn === undefined) continue;
-      const arn = summary.BrokerArn;
-      const tags = await callAws("ListTags", () => mq.send(new ListTagsCommand({ ResourceArn: arn })));
-      if (tags.Tags?.[TAG_CLIENT_TOKEN] === clientToken) return summary.BrokerId;
-    }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  for await (const summary of brokerSummaries()) {
+    if (summary.BrokerName !== brokerName || summary.BrokerArn === undefined) continue;
+    const arn = summary.BrokerArn;
+    const tags = await callAws("ListTags", () => mq.send(new ListTagsCommand({ ResourceArn: arn })));
+    if (tags.Tags?.[TAG_CLIENT_TOKEN] === clientToken) return summary.BrokerId;
+  }
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { callAws } from "../lib/aws-errors.js";
 import { brokerSpecSchema } from "../lib/broker-request.js";
 import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
+import { pages } from "../lib/pages.js";
 import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
@@ -16,15 +17,13 @@ const inputSchema = z.object({ ...stepBase, request: brokerSpecSchema, clientTok
 
 /** A configuration this request created before (a retried step must not create a second one). */
 async function findOwnConfiguration(clientToken: string): Promise<Configuration | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await callAws("ListConfigurations", () =>
-      mq.send(new ListConfigurationsCommand({ MaxResults: 100, NextToken: nextToken })),
-    );
+  const all = pages("ListConfigurations", (NextToken) =>
+    mq.send(new ListConfigurationsCommand({ MaxResults: 100, NextToken })),
+  );
+  for await (const page of all) {
     const own = page.Configurations?.find((c) => c.Tags?.[TAG_CLIENT_TOKEN] === clientToken);
     if (own !== undefined) return own;
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
+  }
   return undefined;
 }
 

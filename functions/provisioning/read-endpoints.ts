@@ -1,10 +1,10 @@
 import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
+import { buildEndpoints, instanceViews } from "../lib/broker-endpoints.js";
 import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
-import { buildEndpoints } from "./endpoints.js";
 
 const inputSchema = z.object({ ...stepBase, brokerId: z.string() });
 
@@ -13,12 +13,7 @@ export const readEndpoints = async ({ brokerId }: z.infer<typeof inputSchema>) =
   const broker = await callAws("DescribeBroker", () =>
     mq.send(new DescribeBrokerCommand({ BrokerId: brokerId })),
   );
-  const instances = (broker.BrokerInstances ?? []).map((instance) => ({
-    consoleUrl: instance.ConsoleURL,
-    ipAddress: instance.IpAddress,
-    endpoints: instance.Endpoints ?? [],
-  }));
-  return buildEndpoints(broker.DeploymentMode ?? "SINGLE_INSTANCE", instances);
+  return buildEndpoints(broker.DeploymentMode ?? "SINGLE_INSTANCE", instanceViews(broker));
 };
 
 export const handler = workflowStep(inputSchema, readEndpoints);

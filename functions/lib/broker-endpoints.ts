@@ -1,4 +1,5 @@
-import { EndpointVerificationError } from "../lib/errors.js";
+import type { DescribeBrokerResponse } from "@aws-sdk/client-mq";
+import { EndpointVerificationError } from "./errors.js";
 
 export interface BrokerInstanceView {
   consoleUrl?: string;
@@ -65,4 +66,21 @@ export function clientUrls(
       deploymentMode === "ACTIVE_STANDBY_MULTI_AZ" ? `failover:(${list.join(",")})` : list.join(",");
   }
   return urls;
+}
+
+/** DescribeBroker's instances as the API and the provisioning workflow show them. Pure. */
+export function instanceViews(broker: DescribeBrokerResponse): BrokerInstanceView[] {
+  return (broker.BrokerInstances ?? []).map((instance) => ({
+    consoleUrl: instance.ConsoleURL,
+    ipAddress: instance.IpAddress,
+    endpoints: instance.Endpoints ?? [],
+  }));
+}
+
+/** DescribeBroker's instances numbered from 1, as their `-1`/`-2` suffixes are (failover probes). Pure. */
+export function numberedInstances(broker: DescribeBrokerResponse) {
+  return (broker.BrokerInstances ?? []).map((instance, index) => ({
+    instance: index + 1,
+    endpoints: instance.Endpoints ?? [],
+  }));
 }

@@ -1,7 +1,7 @@
 import { DescribeBrokerCommand, type DescribeBrokerResponse } from "@aws-sdk/client-mq";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
-import { mq } from "../lib/clients.js";
-import { BrokerNotFoundError } from "../lib/errors.js";
+import { awsErrorName, callAws } from "./aws-errors.js";
+import { mq } from "./clients.js";
+import { BrokerNotFoundError } from "./errors.js";
 /** DescribeBroker; a broker that is gone is a BrokerNotFoundError. */
 export async function describeBroker(brokerId: string): Promise<DescribeBrokerResponse> {
   try {
