@@ -1,4 +1,5 @@
 import { episodesAbove, meanArrivals, recentArrivals } from "./arrivals.js";
+import { fewestConsumers } from "./fewest-consumers.js";
 import { type History, LOOKBACK_MINUTES } from "./policy-history.js";
 import { round } from "./policy-reason.js";
 import type { ScalingEstimates } from "./policy-types.js";
@@ -103,15 +104,7 @@ export function patternFleet(
 ): number {
   const carries = (n: number): boolean =>
     replay(rates, n, mu, startBacklog).worstWaitSeconds <= maxWaitSeconds;
-  let high = 1;
-  while (!carries(high)) high *= 2;
-  let low = 0;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (carries(middle)) high = middle;
-    else low = middle;
-  }
-  return high;
+  return fewestConsumers(carries);
 }
 
 /**

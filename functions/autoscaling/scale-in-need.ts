@@ -1,4 +1,5 @@
 import { fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
+import { fewestConsumers } from "./fewest-consumers.js";
 import { fleetNeed, reactionSeconds } from "./fleet-need.js";
 import { SUSTAINED_MINUTES } from "./policy-estimates.js";
 import { covers, type History } from "./policy-history.js";
@@ -134,15 +135,7 @@ export function replayFleet(
     }
     return true;
   };
-  let high = 1;
-  while (!carries(high)) high *= 2;
-  let low = 0;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (carries(middle)) high = middle;
-    else low = middle;
-  }
-  return high;
+  return fewestConsumers(carries);
 }
 
 /**

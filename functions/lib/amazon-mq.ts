@@ -35,6 +35,8 @@ export const ENGINE_TYPE = EngineType.ACTIVEMQ;
 /** ActiveMQ versions Amazon MQ creates brokers on (major.minor), oldest first. */
 export const ENGINE_VERSIONS = ["5.18", "5.19"] as const;
 export type SupportedEngineVersion = (typeof ENGINE_VERSIONS)[number];
+/** Newest first, as DescribeBrokerEngineTypes and DescribeBrokerInstanceOptions list them. */
+export const ENGINE_VERSIONS_NEWEST_FIRST: readonly SupportedEngineVersion[] = [...ENGINE_VERSIONS].reverse();
 export const OLDEST_ENGINE_VERSION: SupportedEngineVersion = ENGINE_VERSIONS[0];
 export const LATEST_ENGINE_VERSION: SupportedEngineVersion =
   ENGINE_VERSIONS[ENGINE_VERSIONS.length - 1] ?? OLDEST_ENGINE_VERSION;

@@ -12,12 +12,6 @@ export interface EngineVersion {
   patch?: number;
 }
 
-/** From 5.18 on, CreateBroker and UpdateBroker take major.minor only; a patch version is rejected. */
-export const MAJOR_MINOR_ONLY_FROM: EngineVersion = {
-  major: Number(MAJOR_MINOR_ONLY_FROM_NAME.split(".")[0]),
-  minor: Number(MAJOR_MINOR_ONLY_FROM_NAME.split(".")[1]),
-};
-
 /**
  * End of support per major.minor. At least 90 days' notice; brokers still on the version are
  * upgraded by Amazon MQ within 45 days after the date; no new brokers within 30 days before it.
@@ -44,6 +38,12 @@ export function parseVersion(text: string): EngineVersion | undefined {
     ...(patch === undefined ? {} : { patch: Number(patch) }),
   };
 }
+
+/** From 5.18 on, CreateBroker and UpdateBroker take major.minor only; a patch version is rejected. */
+export const MAJOR_MINOR_ONLY_FROM: EngineVersion = parseVersion(MAJOR_MINOR_ONLY_FROM_NAME) ?? {
+  major: 0,
+  minor: 0,
+};
 
 export const majorMinor = (version: EngineVersion) => `${version.major}.${version.minor}`;
 

@@ -40,7 +40,7 @@ function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
   };
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The broker lifecycle steps that run after the request: each waits for the runtime and records the

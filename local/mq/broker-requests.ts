@@ -1,4 +1,4 @@
-import { DayOfWeek } from "../../functions/lib/amazon-mq.js";
+import { DayOfWeek, MAX_USERS } from "../../functions/lib/amazon-mq.js";
 import { findConfiguration, findRevision } from "./configurations.js";
 import type { MqContext } from "./context.js";
 import { InvalidParameter, MissingParameter } from "./exceptions.js";
@@ -30,8 +30,8 @@ function requestedUsers(body: Fields, authenticationStrategy: BrokerAuthenticati
   if (entries === undefined || entries.length === 0) {
     throw new InvalidParameter("users", "must have at least one user");
   }
-  if (entries.length > validate.MAX_USERS) {
-    throw new InvalidParameter("users", `must have at most ${validate.MAX_USERS} users`);
+  if (entries.length > MAX_USERS) {
+    throw new InvalidParameter("users", `must have at most ${MAX_USERS} users`);
   }
   const users = entries.map((entry) => validate.newUser(entry, entry.requiredString("username")));
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
+import { compareMajorMinor } from "../../functions/lib/amazon-mq.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
-import { type brokerLifecycle, noteLostInstances } from "./broker-lifecycle.js";
+import { type brokerLifecycle, message, noteLostInstances } from "./broker-lifecycle.js";
 import { configurationRef, parseCreateBroker } from "./broker-requests.js";
 import { brokerSummary, describeBroker } from "./broker-views.js";
 import { addConfiguration } from "./configurations.js";
@@ -30,8 +31,6 @@ import * as validate from "./validation.js";
  * DeleteBroker): the state changes each makes; parsing is in broker-requests.ts, the lifecycle that
  * follows in broker-lifecycle.ts, the responses' shapes in broker-views.ts.
  */
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function findBroker(context: MqContext, id: string): BrokerRecord {
   // Own keys only: `__proto__` or `constructor` in a path is an unknown broker, not Object's prototype.
@@ -158,7 +157,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
         requestedVersion === undefined
           ? (broker.pendingEngineVersion ?? broker.engineVersion)
           : validate.engineVersion(requestedVersion);
-      if (validate.compareVersions(targetVersion, broker.engineVersion) < 0) {
+      if (compareMajorMinor(targetVersion, broker.engineVersion) < 0) {
         throw new InvalidParameter(
           "engineVersion",
           `${targetVersion} is older than the broker's ${broker.engineVersion}; Amazon MQ does not downgrade`,

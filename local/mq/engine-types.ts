@@ -1,6 +1,6 @@
 import {
   ENGINE_TYPE,
-  ENGINE_VERSIONS,
+  ENGINE_VERSIONS_NEWEST_FIRST,
   HOST_INSTANCE_TYPES,
   STORAGE_TYPES,
   supportedDeploymentModes,
@@ -34,7 +34,7 @@ export function describeBrokerEngineTypes(request: AwsRequest) {
   requireActiveMq(request.query);
   // Newest first, as Amazon MQ lists them.
   const types = [
-    { engineType: ENGINE_TYPE, engineVersions: [...ENGINE_VERSIONS].reverse().map((name) => ({ name })) },
+    { engineType: ENGINE_TYPE, engineVersions: ENGINE_VERSIONS_NEWEST_FIRST.map((name) => ({ name })) },
   ];
   const limit = maxResults(request.query);
   const { items, nextToken } = page(types, (type) => type.engineType, limit, request.query.get("nextToken"));
@@ -54,7 +54,7 @@ export function describeBrokerInstanceOptions(request: AwsRequest) {
         storageType,
         supportedDeploymentModes: supportedDeploymentModes(hostInstanceType, storageType),
         // Newest first, as Amazon MQ lists them.
-        supportedEngineVersions: [...ENGINE_VERSIONS].reverse(),
+        supportedEngineVersions: [...ENGINE_VERSIONS_NEWEST_FIRST],
         availabilityZones: availabilityZones(request.region),
       };
     }),

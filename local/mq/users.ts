@@ -1,3 +1,4 @@
+import { MAX_USERS } from "../../functions/lib/amazon-mq.js";
 import { findBroker } from "./brokers.js";
 import type { MqContext } from "./context.js";
 import { BadRequestException, UnknownUser, UserExists, UserPendingDeletion } from "./exceptions.js";
@@ -34,9 +35,9 @@ export function userOperations(context: MqContext) {
         refusePendingDelete(broker, existing);
         throw new UserExists(broker.id, username);
       }
-      if (effectiveUsers(broker).length >= validate.MAX_USERS) {
+      if (effectiveUsers(broker).length >= MAX_USERS) {
         throw new BadRequestException(
-          `Broker ${broker.id} has ${validate.MAX_USERS} users, the most it may have.`,
+          `Broker ${broker.id} has ${MAX_USERS} users, the most it may have.`,
           "username",
         );
       }

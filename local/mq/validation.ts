@@ -3,13 +3,12 @@ import {
   BROKER_NAME,
   BrokerStorageType,
   CONFIGURATION_NAME,
-  compareMajorMinor,
   DAYS_OF_WEEK,
   DEFAULT_STORAGE_TYPE,
   DEPLOYMENT_MODES,
   DeploymentMode,
   ENGINE_TYPE,
-  ENGINE_VERSIONS,
+  ENGINE_VERSIONS_NEWEST_FIRST,
   HOST_INSTANCE_TYPES,
   isSupportedEngineVersion,
   LATEST_ENGINE_VERSION,
@@ -34,8 +33,6 @@ import type { BrokerAuthentication, UserSettings, WeeklyStartTime } from "./stat
  * Amazon MQ's input rules, pure: each check returns the value it accepts or throws a
  * BadRequestException naming the member (errorAttribute) and what is wrong with it.
  */
-
-export { MAX_USERS } from "../../functions/lib/amazon-mq.js";
 
 export function brokerName(value: string, attribute = "brokerName"): string {
   if (!BROKER_NAME.test(value)) {
@@ -76,13 +73,11 @@ export function engineVersion(value: string | undefined, attribute = "engineVers
   if (!isSupportedEngineVersion(majorMinor)) {
     throw new InvalidParameter(
       attribute,
-      `${JSON.stringify(value)} is not supported for ACTIVEMQ; supported: ${[...ENGINE_VERSIONS].reverse().join(", ")}`,
+      `${JSON.stringify(value)} is not supported for ACTIVEMQ; supported: ${ENGINE_VERSIONS_NEWEST_FIRST.join(", ")}`,
     );
   }
   return majorMinor;
 }
-
-export const compareVersions = compareMajorMinor;
 
 /** Amazon MQ requires automatic minor version upgrades for ActiveMQ 5.18 and later. */
 export function autoMinorVersionUpgrade(value: boolean | undefined, version: string): boolean {
