@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
@@ -8,7 +8,7 @@ import { workflowStep } from "../lib/middleware.js";
 import { metrics } from "../lib/powertools.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
-import { decisionItem } from "./decision-record.js";
+import { putDecision } from "./put-decision.js";
 import { scalingStateKey } from "./registration.js";
 import { decisionSchema } from "./step-input.js";
 
@@ -40,33 +40,26 @@ function learnedRate(estimates: Record<string, unknown> | undefined): number | u
  */
 export const recordDecision = async (input: z.infer<typeof inputSchema>) => {
   const { registrationId, owner, decision } = input;
-  await callAws("PutItem", () =>
-    ddb.send(
-      new PutCommand({
-        TableName: STATE_TABLE_NAME,
-        Item: decisionItem({
-          registrationId,
-          owner,
-          at: decision.at,
-          trigger: input.trigger,
-          outcome: "decided",
-          round: input.loop.iteration,
-          detail: {
-            action: decision.action,
-            desired: decision.desired,
-            previousDesired: decision.previousDesired,
-            running: decision.running,
-            applied: decision.action !== "hold",
-            reason: decision.reason,
-            dataQuality: decision.dataQuality,
-            estimates: decision.estimates,
-            iteration: input.loop.iteration,
-            loop: { next: input.loop.next, why: input.loop.why },
-          },
-        }),
-      }),
-    ),
-  );
+  await putDecision(STATE_TABLE_NAME, {
+    registrationId,
+    owner,
+    at: decision.at,
+    trigger: input.trigger,
+    outcome: "decided",
+    round: input.loop.iteration,
+    detail: {
+      action: decision.action,
+      desired: decision.desired,
+      previousDesired: decision.previousDesired,
+      running: decision.running,
+      applied: decision.action !== "hold",
+      reason: decision.reason,
+      dataQuality: decision.dataQuality,
+      estimates: decision.estimates,
+      iteration: input.loop.iteration,
+      loop: { next: input.loop.next, why: input.loop.why },
+    },
+  });
   const rate = learnedRate(decision.estimates);
   try {
     await callAws("UpdateItem", () =>

@@ -1,12 +1,9 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { callAws } from "../lib/aws-errors.js";
 import { requireEnv } from "../lib/config.js";
-import { ddb } from "../lib/document-client.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
-import { decisionItem } from "./decision-record.js";
 import { releaseLease } from "./lease.js";
+import { putDecision } from "./put-decision.js";
 import { caughtErrorSchema } from "./step-input.js";
 
 const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
@@ -52,43 +49,29 @@ export const recordFailure = async ({
 }: z.infer<typeof inputSchema>) => {
   const decided = round?.decided;
   if (round?.applied?.applied === true && decided !== undefined) {
-    await callAws("PutItem", () =>
-      ddb.send(
-        new PutCommand({
-          TableName: STATE_TABLE_NAME,
-          Item: decisionItem({
-            registrationId,
-            owner,
-            at: decided.decision.at,
-            trigger,
-            outcome: "decided",
-            round: decided.loop.iteration,
-            detail: {
-              ...decided.decision,
-              applied: true,
-              // RecordDecision did not record it: say so beside the decision itself.
-              recordedAfter: error.Error,
-            },
-          }),
-        }),
-      ),
-    );
+    await putDecision(STATE_TABLE_NAME, {
+      registrationId,
+      owner,
+      at: decided.decision.at,
+      trigger,
+      outcome: "decided",
+      round: decided.loop.iteration,
+      detail: {
+        ...decided.decision,
+        applied: true,
+        // RecordDecision did not record it: say so beside the decision itself.
+        recordedAfter: error.Error,
+      },
+    });
   }
-  await callAws("PutItem", () =>
-    ddb.send(
-      new PutCommand({
-        TableName: STATE_TABLE_NAME,
-        Item: decisionItem({
-          registrationId,
-          owner,
-          at: Math.floor(Date.now() / 1000),
-          trigger,
-          outcome: "failed",
-          detail: { error: error.Error, cause: error.Cause?.slice(0, 2000) },
-        }),
-      }),
-    ),
-  );
+  await putDecision(STATE_TABLE_NAME, {
+    registrationId,
+    owner,
+    at: Math.floor(Date.now() / 1000),
+    trigger,
+    outcome: "failed",
+    detail: { error: error.Error, cause: error.Cause?.slice(0, 2000) },
+  });
   const released = await releaseLease(STATE_TABLE_NAME, registrationId, owner);
   return { recorded: true, released };
 };
