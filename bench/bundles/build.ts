@@ -1,5 +1,5 @@
 import path from "node:path";
-import { type BuildOptions, build, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 import { bundleName, handlerSource, ROOT } from "./handlers.js";
 
 /**
@@ -53,6 +53,40 @@ export async function bundleHandler(handler: string, outDir: string): Promise<Bu
     absWorkingDir: ROOT,
     entryPoints: [path.join(ROOT, handlerSource(handler))],
     outfile: path.join(outDir, `${bundleName(handler)}.mjs`),
+  });
+  return onlyOutput(result.metafile);
+}
+
+/**
+ * `aws-xray-sdk-core` replaced by a module whose every export is the identity function: enough for
+ * Powertools Tracer to load and wrap clients, so the difference in load time is what the X-Ray SDK
+ * costs. For attribution only; such a bundle is never deployed.
+ */
+const WITHOUT_XRAY_SDK: Plugin = {
+  name: "without-xray-sdk",
+  setup(build) {
+    build.onResolve({ filter: /^aws-xray-sdk-core$/ }, () => ({
+      path: "aws-xray-sdk-core",
+      namespace: "stand-in",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "stand-in" }, () => ({
+      contents: [
+        "function identity(value) { return value; }",
+        'module.exports = new Proxy({}, { get: (_, name) => (name === "__esModule" ? undefined : identity) });',
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
+/** The same handler bundle with the X-Ray SDK stood in for (see WITHOUT_XRAY_SDK). */
+export async function bundleWithoutXRay(handler: string, outDir: string): Promise<Bundle> {
+  const result = await build({
+    ...SST_OPTIONS,
+    absWorkingDir: ROOT,
+    entryPoints: [path.join(ROOT, handlerSource(handler))],
+    outfile: path.join(outDir, `${bundleName(handler)}.without-xray.mjs`),
+    plugins: [WITHOUT_XRAY_SDK],
   });
   return onlyOutput(result.metafile);
 }

@@ -7,6 +7,7 @@ import {
   type Bundle,
   bundleFloor,
   bundleHandler,
+  bundleWithoutXRay,
   bytesWithoutSdk,
   floorSource,
   packageBytes,
@@ -20,6 +21,7 @@ const USAGE = `Usage: npm run bench:bundles -- [--runs N] [--only TEXT] [--keep]
   each, a floor bundle holding only the AWS SDK clients and commands it uses. Prints each bundle's
   size without the AWS SDK (goal: at most 300 kB) and the median time to import it in N fresh
   processes (default 10) next to its floor's, measured alternately in one run (goal: at most 1.3x).
+  A third bundle, the handler with the X-Ray SDK stood in for, shows what tracing costs.
   --only keeps the handlers whose path contains TEXT; --keep leaves the bundles on disk.`;
 
 const { values } = parseArgs({
@@ -46,10 +48,12 @@ interface Measured {
   handler: string;
   bundle: Bundle;
   floor: Bundle;
+  withoutXRay: Bundle;
   clients: string[];
   withoutSdk: number;
   loads: number[];
   floorLoads: number[];
+  withoutXRayLoads: number[];
 }
 
 const kB = (bytes: number) => (bytes / 1000).toFixed(0);
@@ -71,19 +75,22 @@ try {
       handler,
       bundle,
       floor,
+      withoutXRay: await bundleWithoutXRay(handler, outDir),
       clients: use.clients,
       withoutSdk: bytesWithoutSdk(bundle, floor),
       loads: [],
       floorLoads: [],
+      withoutXRayLoads: [],
     });
   }
 
-  // Alternate handler and floor, run after run, so both see the same machine load.
+  // Alternate handler, floor and stand-in, run after run, so all see the same machine load.
   for (let run = 0; run < RUNS; run++) {
     for (const entry of measured) {
       const env = lambdaEnvironment(entry.handler);
       entry.loads.push(loadOnce(entry.bundle.file, env));
       entry.floorLoads.push(loadOnce(entry.floor.file, env));
+      entry.withoutXRayLoads.push(loadOnce(entry.withoutXRay.file, env));
     }
     process.stderr.write(`run ${run + 1}/${RUNS}\r`);
   }
@@ -100,19 +107,23 @@ try {
     "floor ms".padStart(9),
     "ratio".padStart(6),
     "  goal",
+    "no-X-Ray ratio".padStart(15),
     "  largest non-SDK parts (kB)",
   ];
   console.log(header.join(" "));
   let met = 0;
   let sizeMet = 0;
   const ratios: number[] = [];
+  const ratiosWithoutXRay: number[] = [];
   for (const entry of measured) {
     const load = median(entry.loads);
     const floorLoad = median(entry.floorLoads);
     const ratio = load / floorLoad;
     // With no SDK client the floor is an empty module: a ratio to it says nothing.
     const comparable = entry.clients.length > 0;
+    const ratioWithoutXRay = median(entry.withoutXRayLoads) / floorLoad;
     if (comparable) ratios.push(ratio);
+    if (comparable) ratiosWithoutXRay.push(ratioWithoutXRay);
     const sizeOk = entry.withoutSdk <= SIZE_GOAL_BYTES;
     const loadOk = comparable && ratio <= LOAD_GOAL_RATIO;
     if (sizeOk) sizeMet++;
@@ -136,6 +147,7 @@ try {
         ms(floorLoad).padStart(9),
         (comparable ? ratio.toFixed(2) : "-").padStart(6),
         `  ${verdict.padEnd(4)}`,
+        (comparable ? ratioWithoutXRay.toFixed(2) : "-").padStart(15),
         `  ${parts}`,
       ].join(" "),
     );
@@ -148,8 +160,18 @@ try {
         ? `(median ratio ${median(ratios).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}).`
         : "(none here)."),
   );
+  if (ratiosWithoutXRay.length > 0) {
+    const within = ratiosWithoutXRay.filter((ratio) => ratio <= LOAD_GOAL_RATIO).length;
+    console.log(
+      `Without the X-Ray SDK (Powertools Tracer's dependency, stood in for): ${within} of ${withSdk} within ` +
+        `${LOAD_GOAL_RATIO}x (median ratio ${median(ratiosWithoutXRay).toFixed(2)}, worst ${Math.max(...ratiosWithoutXRay).toFixed(2)}).`,
+    );
+  }
   console.log(
     "floor = a bundle of only the SDK clients (made at module scope), commands and paginators the function keeps;",
+  );
+  console.log(
+    "no-X-Ray ratio = the same function with aws-xray-sdk-core replaced by identity functions, over the same floor (attribution only).",
   );
   console.log("n/a = the function uses no SDK client, so it has no floor to compare with.");
   if (values.keep) console.log(`bundles kept in ${outDir}`);
