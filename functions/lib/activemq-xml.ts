@@ -70,7 +70,8 @@ export interface XmlCheck {
 type OrderedNode = Record<string, unknown>;
 
 // processEntities off: even the predefined entities need not be decoded to read element names.
-const parser = new XMLParser({
+// `@__PURE__`: a bundle that takes only the limits above drops the parser (and fast-xml-parser).
+const parser = /* @__PURE__ */ new XMLParser({
   preserveOrder: true,
   ignoreAttributes: true,
   ignoreDeclaration: true,

@@ -1,7 +1,7 @@
 import { CreateBrokerCommand, type DeploymentMode, type User } from "@aws-sdk/client-mq";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { callAws } from "../lib/aws-errors.js";
-import { brokerSpecSchema } from "../lib/broker-request.js";
+import { carriedBrokerSpecSchema } from "../lib/broker-spec.js";
 import { mq, secrets } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
@@ -11,7 +11,7 @@ import * as z from "../lib/zod.js";
 
 const inputSchema = z.object({
   ...stepBase,
-  request: brokerSpecSchema,
+  request: carriedBrokerSpecSchema,
   clientToken: z.string(),
   usersSecretId: z.string(),
   configuration: configurationRefSchema,

@@ -5,7 +5,7 @@ import {
   UpdateConfigurationCommand,
 } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
-import { brokerSpecSchema } from "../lib/broker-request.js";
+import { carriedBrokerSpecSchema } from "../lib/broker-spec.js";
 import { mq } from "../lib/clients.js";
 import { workflowStep } from "../lib/middleware.js";
 import { pages } from "../lib/pages.js";
@@ -13,7 +13,7 @@ import { TAG_CLIENT_TOKEN } from "../lib/state-table.js";
 import { stepBase } from "../lib/step-input.js";
 import * as z from "../lib/zod.js";
 
-const inputSchema = z.object({ ...stepBase, request: brokerSpecSchema, clientToken: z.string() });
+const inputSchema = z.object({ ...stepBase, request: carriedBrokerSpecSchema, clientToken: z.string() });
 
 /** A configuration this request created before (a retried step must not create a second one). */
 async function findOwnConfiguration(clientToken: string): Promise<Configuration | undefined> {

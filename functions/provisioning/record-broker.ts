@@ -1,7 +1,7 @@
 import { CreateTagsCommand } from "@aws-sdk/client-mq";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
-import { brokerSpecSchema } from "../lib/broker-request.js";
+import { carriedBrokerSpecSchema } from "../lib/broker-spec.js";
 import { mq } from "../lib/clients.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
@@ -15,7 +15,7 @@ const STATE_TABLE_NAME = requireEnv("STATE_TABLE_NAME");
 const inputSchema = z.object({
   ...stepBase,
   clientToken: z.string(),
-  request: brokerSpecSchema,
+  request: carriedBrokerSpecSchema,
   broker: brokerRefSchema,
   configuration: configurationRefSchema,
   endpoints: z.looseObject({ urls: z.record(z.string(), z.string()) }),
