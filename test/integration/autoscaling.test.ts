@@ -10,6 +10,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
+import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCloudProcess } from "./support/local-cloud-process.js";
 import { pidsMatching, until as waitUntil } from "./support/wait.js";
@@ -68,8 +69,8 @@ const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: 
 
 const consumerPids = () => pidsMatching(`consume --queue ${QUEUE}`);
 
-/** The queue's size in the latest period the broker reported (CloudWatch, AWS/AmazonMQ). */
-async function queueSize(): Promise<number | undefined> {
+/** The queue's size per period the broker reported in the last minute, newest first (CloudWatch, AWS/AmazonMQ). */
+async function queueSizes(): Promise<{ at: number; size: number }[]> {
   const end = new Date();
   const data = await new CloudWatchClient(cloud.clientConfig()).send(
     new GetMetricDataCommand({
@@ -94,8 +95,42 @@ async function queueSize(): Promise<number | undefined> {
       ],
     }),
   );
-  return data.MetricDataResults?.[0]?.Values?.[0];
+  const result = data.MetricDataResults?.[0];
+  return (result?.Values ?? []).map((size, index) => ({
+    at: result?.Timestamps?.[index]?.getTime() ?? 0,
+    size,
+  }));
 }
+
+/** The queue's size in the latest period the broker reported. */
+const queueSize = async () => (await queueSizes())[0]?.size;
+
+/** Autoscaling workflow executions still running (an alarm that fired is being acted on). */
+async function runningDecisions(): Promise<number> {
+  const sfn = new SFNClient(cloud.clientConfig());
+  const machines = await sfn.send(new ListStateMachinesCommand({}));
+  const machine = machines.stateMachines?.find((candidate) => candidate.name?.endsWith("-autoscaling"));
+  if (machine?.stateMachineArn === undefined)
+    throw new Error("no autoscaling state machine in the local cloud");
+  const running = await sfn.send(
+    new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: "RUNNING" }),
+  );
+  return running.executions?.length ?? 0;
+}
+
+/**
+ * Resolves once `periods` metric periods that began after `since` have been published and every
+ * autoscaling execution has ended: the alarms have evaluated those periods and acted on them.
+ */
+const periodsSettled = (what: string, since: number, periods: number) =>
+  until(
+    what,
+    async () => {
+      const published = (await queueSizes()).filter((point) => point.at >= since).length;
+      return published >= periods && (await runningDecisions()) === 0 ? true : undefined;
+    },
+    (periods + 3) * PERIOD_SECONDS * 1000 + 60_000,
+  );
 
 const status = async () => {
   const got = await cloud.api("GET", `/brokers/${brokerId}/queues/${QUEUE}/autoscaling`);
@@ -217,8 +252,9 @@ describe("consumer autoscaling on a real broker", () => {
       // Backlog onset to a raised desired count: the windows end at the latest 10 s period published, so
       // one period, the alarm's evaluation and the workflow (the bench measures it; this is a loose bound).
       expect(scaledOut - loadStarted).toBeLessThan(60_000);
-      // The scale-out and from-zero alarms fire together here; one decision per queue applies.
-      await sleep(2 * PERIOD_SECONDS * 1000);
+      // The scale-out and from-zero alarms fire together here; one decision per queue applies. Both
+      // alarms have evaluated once two more periods are published and no decision is running.
+      await periodsSettled("two more periods evaluated", scaledOut, 2);
       const fromZero = (await status()).decisions.filter(
         (decision) => decision.previousDesired === 0 && decision.desired > 0,
       );
@@ -245,9 +281,9 @@ describe("consumer autoscaling on a real broker", () => {
         420_000,
       );
       const zeroAt = Date.now();
-      // Nothing wakes it again with no traffic: three more periods (the alarms' evaluations), watched by
+      // Nothing wakes it again with no traffic: three more periods evaluated by the alarms, watched by
       // the sampler.
-      await sleep(3 * PERIOD_SECONDS * 1000);
+      await periodsSettled("three periods evaluated at zero", zeroAt, 3);
       expect(desiredHistory.filter((sample) => sample.at > zeroAt && sample.desired > 0)).toEqual([]);
       const counts = desiredHistory.map((sample) => sample.desired);
       const peak = counts.indexOf(Math.max(...counts));
