@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { PERMITTED_BROKER_CHILDREN } from "./amazon-mq.js";
+import { errorMessage } from "./error-message.js";
 
 /**
  * Amazon MQ documents no size for a revision's XML. mqops takes at most this many characters (about
@@ -50,7 +51,7 @@ export function parseOrIssue<T>(parse: () => T): { ok: true; value: T } | { ok: 
   try {
     return { ok: true, value: parse() };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return {
       ok: false,
       issue: /nested/i.test(message)

@@ -1,4 +1,5 @@
 import type { DescribeBrokerResponse } from "@aws-sdk/client-mq";
+import { errorMessage } from "../lib/error-message.js";
 import { type BrokerLogin, StompProbe, stompEndpoints } from "./stomp.js";
 
 /** A STOMP session on the broker through its instances' endpoints, in order (the failover URL's list). */
@@ -9,8 +10,6 @@ export function openProbe(broker: DescribeBrokerResponse, login: BrokerLogin): P
   return StompProbe.connect(endpoints, login);
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** Runs `work` on a probe session and always closes it; a failure to connect becomes a problem text. */
 export async function withProbe<T>(
   broker: DescribeBrokerResponse,
@@ -18,7 +17,7 @@ export async function withProbe<T>(
   work: (probe: StompProbe) => Promise<T>,
 ): Promise<T> {
   const probe = await openProbe(broker, login).catch((error: unknown) => {
-    throw new Error(`no STOMP session through the failover list: ${message(error)}`);
+    throw new Error(`no STOMP session through the failover list: ${errorMessage(error)}`);
   });
   try {
     return await work(probe);

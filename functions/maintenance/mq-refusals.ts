@@ -1,4 +1,5 @@
 import { awsErrorName } from "../lib/aws-errors.js";
+import { errorMessage } from "../lib/error-message.js";
 
 /**
  * Amazon MQ errors that refuse a request for good (retrying the same call cannot succeed).
@@ -16,5 +17,4 @@ export function isRefusal(error: unknown): boolean {
   return REFUSALS.has(awsErrorName(error) ?? "");
 }
 
-export const refusalReason = (error: unknown) =>
-  `${awsErrorName(error) ?? "Error"}: ${error instanceof Error ? error.message : String(error)}`;
+export const refusalReason = (error: unknown) => `${awsErrorName(error) ?? "Error"}: ${errorMessage(error)}`;

@@ -1,4 +1,5 @@
 import { describeBroker } from "../lib/describe-broker.js";
+import { errorMessage } from "../lib/error-message.js";
 import { MaintenancePostcheckFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
@@ -16,8 +17,6 @@ const inputSchema = z.object({
   snapshot: z.looseObject({ queues: z.array(z.string()) }),
 });
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * After the change: one persistent message sent and received through the failover list on the
  * reserved queue, as one of the broker's users, and every queue the broker had before still there.
@@ -32,13 +31,13 @@ export const postcheck = async ({ runId, broker: ref, snapshot }: z.infer<typeof
   try {
     await withProbe(broker, login, async (probe) => {
       roundTripMs = await probe.roundTrip(POSTCHECK_QUEUE).catch((error: unknown) => {
-        problems.push(`no message round trip on ${POSTCHECK_QUEUE}: ${message(error)}`);
+        problems.push(`no message round trip on ${POSTCHECK_QUEUE}: ${errorMessage(error)}`);
         return undefined;
       });
       queues = await probe.queues();
     });
   } catch (error) {
-    problems.push(message(error));
+    problems.push(errorMessage(error));
   }
   const missing = problems.length > 0 ? [] : missingQueues(snapshot.queues, queues, [POSTCHECK_QUEUE]);
   if (missing.length > 0) problems.push(`queues missing after the change: ${missing.join(", ")}`);

@@ -1,4 +1,5 @@
 import { describeBroker } from "../lib/describe-broker.js";
+import { errorMessage } from "../lib/error-message.js";
 import { MaintenancePrecheckFailedError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
@@ -35,9 +36,7 @@ export const precheck = async ({ runId, broker: ref }: z.infer<typeof inputSchem
         ? undefined
         : { storePercentUsage: statistics.storePercentUsage, backlog: statistics.size };
   } catch (error) {
-    throw new MaintenancePrecheckFailedError(ref.brokerId, [
-      error instanceof Error ? error.message : String(error),
-    ]);
+    throw new MaintenancePrecheckFailedError(ref.brokerId, [errorMessage(error)]);
   }
   const problems = precheckProblems(broker, load, LIMITS);
   if (problems.length > 0) throw new MaintenancePrecheckFailedError(ref.brokerId, problems);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import stompit, { type Client } from "stompit";
+import { errorMessage } from "../lib/error-message.js";
 
 /**
  * The broker probes of the maintenance workflow over STOMP (`stompit`, typed in stompit.d.ts and
@@ -30,8 +31,6 @@ export function stompEndpoints(endpoints: string[]): StompEndpoint[] {
     return [{ host, port: Number(port), tls: scheme.endsWith("ssl") }];
   });
 }
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A STOMP session on whichever instance accepts it (the active one of a pair), as `failover:` does. */
 export class StompProbe {

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../functions/lib/error-message.js";
 import type { BrokerRunSpec } from "../brokers/types.js";
 import { findConfiguration, findRevision, revisionXml } from "./configurations.js";
 import type { MqContext } from "./context.js";
@@ -40,8 +41,6 @@ function runSpec(context: MqContext, broker: BrokerRecord): BrokerRunSpec {
   };
 }
 
-export const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * The broker lifecycle steps that run after the request: each waits for the runtime and records the
  * outcome in the broker's state. A broker record is never dropped on failure: the reason is kept in
@@ -56,7 +55,7 @@ export function brokerLifecycle(context: MqContext) {
     const broker = context.state.brokers[brokerId];
     if (broker === undefined || broker.state !== from) return;
     broker.state = to;
-    broker.problem = { code, info: maskPasswords(broker, message(error)) };
+    broker.problem = { code, info: maskPasswords(broker, errorMessage(error)) };
     context.save();
   };
 

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { compareMajorMinor } from "../../functions/lib/amazon-mq.js";
+import { errorMessage } from "../../functions/lib/error-message.js";
 import { LOCAL_ACCOUNT } from "../server/service.js";
-import { type brokerLifecycle, message, noteLostInstances } from "./broker-lifecycle.js";
+import { type brokerLifecycle, noteLostInstances } from "./broker-lifecycle.js";
 import { configurationRef, parseCreateBroker } from "./broker-requests.js";
 import { brokerSummary, describeBroker } from "./broker-views.js";
 import { addConfiguration } from "./configurations.js";
@@ -74,7 +75,7 @@ export function brokerOperations(context: MqContext, lifecycle: ReturnType<typeo
       try {
         ports = await context.runtime.allocatePorts(settings.deploymentMode);
       } catch (error) {
-        throw new NoFreePorts(message(error));
+        throw new NoFreePorts(errorMessage(error));
       }
       // Another CreateBroker (or this one, retried) may have got there while the ports were found.
       const retriedMeanwhile = earlierRequest(creatorRequestId, digest);

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../functions/lib/error-message.js";
 import { executionArnOf } from "./arns.js";
 import { type LocalWorkflow, runWorkflow } from "./engine.js";
 import { executionAlreadyExists, executionDoesNotExist } from "./errors.js";
@@ -177,7 +178,7 @@ export class Executions {
           if (last !== undefined && status !== undefined) this.finish(record, status, outcome(last));
         }
       } catch (error) {
-        const cause = `The local engine failed: ${error instanceof Error ? error.message : String(error)}`;
+        const cause = `The local engine failed: ${errorMessage(error)}`;
         this.append(record, [
           {
             type: "ExecutionFailed",

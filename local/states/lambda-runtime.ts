@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
+import { errorMessage } from "../../functions/lib/error-message.js";
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -70,7 +71,7 @@ export async function invoke(
     return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
   } catch (error) {
     const errorType = error instanceof Error ? error.name : "Error";
-    const errorMessage = error instanceof Error ? error.message : String(error);
-    throw new LambdaFunctionError(errorType, errorMessage);
+    const message = errorMessage(error);
+    throw new LambdaFunctionError(errorType, message);
   }
 }
