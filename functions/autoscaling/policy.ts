@@ -130,12 +130,14 @@ function decideOnMetrics(
     const pattern = patternHold(history, estimates, settings, base);
     if (pattern)
       return holdWith(`${estimates.requiredConsumers} by the scale-out test, but ${pattern.why}; ${summary}`);
+    // The wait is projected at the five-minute rate: a one-minute spike's messages are in the backlog
+    // already, and if it goes on, the next decision's rate shows it and checks again.
     const deferral = deferScaleOut(
       now,
       input.lastScaleInAt,
       base,
       estimates.waiting,
-      Math.max(estimates.arrivalsPerMinute, estimates.sustainedArrivalsPerMinute),
+      estimates.sustainedArrivalsPerMinute,
       estimates.servicePerConsumerMinute,
       settings,
     );

@@ -26,9 +26,10 @@ const NOISE_SIGMAS = 3;
  * be a flap, so the smaller fleet must carry the queue alone that long without the scale-out test firing.
  * It may fall a little behind the arrivals meanwhile (it runs busy behind a standing queue, and is scaled
  * out again, no longer a flap, when the queue needs it), but takes at least 95% of the busiest five
- * minutes of the last ten, a single burst's minutes aside. The minutes ahead are forecast from the last quarter
- * hour, moved to the expected level (the last ten minutes' rate, or a clear rising trend carried over the
- * hold) and raised by a noise margin, then replayed from the current backlog through the scale-out test.
+ * minutes of the last ten, a single burst's minutes aside, and with messages already waiting the five-minute
+ * rate. The minutes ahead are forecast from the last quarter hour, moved to the expected level (the last ten
+ * minutes' rate or the last five's if higher, or a clear rising trend carried over the hold) and raised by a
+ * noise margin, then replayed from the current backlog through the scale-out test.
  * A load that came and went twice or more in the history read (a square wave, recurring bursts) is
  * expected back, so that history itself is replayed too; a single episode (one burst) is not, and is not
  * noise either.
@@ -49,12 +50,14 @@ export function scaleInNeed(
   const hold = FLAP_SECONDS / 60;
   const reaction = reactionSeconds(settings) / 60;
   const fit = fitLine(offsets, rates);
-  const level = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
+  // The level ahead: the last ten minutes' rate, or the last five's when higher (a rise within the hold).
+  const tenMinutes = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
+  const level = Math.max(tenMinutes, estimates.sustainedArrivalsPerMinute);
   const load = recurringLoad(history, estimates);
   const recurring = load.episodes >= 2;
   let expected = level;
   let noise = accumulatingNoise(rates.slice(-NOISE_MINUTES).filter((r) => r <= aboveLevel(level)));
-  let why = `${round(level)}/min over the last ${hold} min`;
+  let why = `${round(level)}/min over the last ${level > tenMinutes ? SUSTAINED_MINUTES : hold} min`;
   let floor = 0;
   if (recurring) {
     // Replaying the history against a fixed fleet gives what the pattern's high phases pile up; its worst
@@ -81,7 +84,13 @@ export function scaleInNeed(
   // Nor far behind the busiest five minutes of the hold just past: a fleet that falls behind even the
   // recent load builds a backlog that noise soon pushes past the allowance, and the scale-out is a flap.
   const busiest = busiestSpan(rates.slice(-hold), aboveLevel(level), level);
-  const keepsUp = recurring ? 0 : Math.ceil((KEEP_UP_SHARE * busiest) / mu - 1e-9);
+  // With messages already waiting, a fleet that falls behind only adds to them, and the scale-out that
+  // follows is a flap: it keeps up with the five-minute rate. Falling a little behind is for a fleet whose
+  // queue is empty.
+  const behindShare = recurring ? 0 : KEEP_UP_SHARE * busiest;
+  const keepUpRate =
+    estimates.waiting > 0 ? Math.max(behindShare, estimates.sustainedArrivalsPerMinute) : behindShare;
+  const keepsUp = Math.ceil(keepUpRate / mu - 1e-9);
   const consumers = Math.max(
     keepsUp,
     recurring
