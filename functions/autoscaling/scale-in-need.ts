@@ -2,7 +2,7 @@ import { fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
 import { fewestConsumers } from "./fewest-consumers.js";
 import { fleetNeed, reactionSeconds } from "./fleet-need.js";
 import { SUSTAINED_MINUTES } from "./policy-estimates.js";
-import { covers, type History } from "./policy-history.js";
+import { covers, type History, LOOKBACK_MINUTES } from "./policy-history.js";
 import { round } from "./policy-reason.js";
 import type { ScalingEstimates } from "./policy-types.js";
 import { aboveLevel, patternFleet, patternScaleInWaitSeconds, recurringLoad } from "./recurring-load.js";
@@ -26,8 +26,8 @@ const NOISE_SIGMAS = 3;
  * be a flap, so the smaller fleet must carry the queue alone that long without the scale-out test firing.
  * It may fall a little behind the arrivals meanwhile (it runs busy behind a standing queue, and is scaled
  * out again, no longer a flap, when the queue needs it), but takes at least 95% of the busiest five
- * minutes of the last ten, a single burst's minutes aside, and with messages already waiting the five-minute
- * rate. The minutes ahead are forecast from the last quarter hour, moved to the expected level (the last ten
+ * minutes of the last ten, a single burst's minutes aside (of all the history read, bursts included, while
+ * it is shorter than an hour), and with messages already waiting the five-minute rate. The minutes ahead are forecast from the last quarter hour, moved to the expected level (the last ten
  * minutes' rate or the last five's if higher, or a clear rising trend carried over the hold) and raised by a
  * noise margin, then replayed from the current backlog through the scale-out test.
  * A load that came and went twice or more in the history read (a square wave, recurring bursts) is
@@ -83,7 +83,12 @@ export function scaleInNeed(
   const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   // Nor far behind the busiest five minutes of the hold just past: a fleet that falls behind even the
   // recent load builds a backlog that noise soon pushes past the allowance, and the scale-out is a flap.
-  const busiest = busiestSpan(rates.slice(-hold), aboveLevel(level), level);
+  // With less than an hour of history, the recurring test cannot yet have seen a wave of up to half an
+  // hour come and go twice: a load that came and went is then kept up with, whatever it looked like.
+  const young = history.spanMinutes < LOOKBACK_MINUTES;
+  const busiest = young
+    ? busiestSpan(rates, Number.POSITIVE_INFINITY, level)
+    : busiestSpan(rates.slice(-hold), aboveLevel(level), level);
   // With messages already waiting, a fleet that falls behind only adds to them, and the scale-out that
   // follows is a flap: it keeps up with the five-minute rate. Falling a little behind is for a fleet whose
   // queue is empty.
