@@ -2,8 +2,8 @@ import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import { DECISION_PREFIX } from "../../functions/autoscaling/registration.js";
 import { ERRORS } from "../../functions/lib/errors.js";
+import type { FinishedRun } from "./drill.js";
 import { type DrillCase, type DrillClients, denied, failed, ok, serverError, throttle } from "./drill.js";
-import type { FinishedRun } from "./drill-workflows.js";
 
 /**
  * Fault drills of the autoscaling workflow: a queue registered with an ECS service at 0 consumers

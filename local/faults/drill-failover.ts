@@ -1,5 +1,6 @@
 import { type HistoryEvent, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { FAILOVER_ERRORS as E } from "../../functions/lib/failover-errors.js";
+import type { FinishedRun } from "./drill.js";
 import {
   type DrillCase,
   type DrillClients,
@@ -10,7 +11,6 @@ import {
   serverError,
   throttle,
 } from "./drill.js";
-import type { FinishedRun } from "./drill-workflows.js";
 
 /**
  * Fault drills of the failover workflow's detection Tasks: an active/standby broker whose active

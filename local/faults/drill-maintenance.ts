@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-mq";
 import { LATEST_ENGINE_VERSION, OLDEST_ENGINE_VERSION } from "../../functions/lib/amazon-mq.js";
 import { MAINTENANCE_ERRORS as E } from "../../functions/lib/maintenance-errors.js";
+import type { FinishedRun } from "./drill.js";
 import {
   api,
   type DrillCase,
@@ -16,7 +17,6 @@ import {
   serverError,
   throttle,
 } from "./drill.js";
-import type { FinishedRun } from "./drill-workflows.js";
 
 /**
  * Fault drills of the maintenance workflow: one broker (the canary, alone) upgraded from 5.18 to

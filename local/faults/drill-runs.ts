@@ -5,7 +5,14 @@ import {
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { DescribeBrokerCommand } from "@aws-sdk/client-mq";
-import { api, type DrillCase, type DrillClients, type DrillOutcome, type DrillTarget } from "./drill.js";
+import {
+  api,
+  type DrillCase,
+  type DrillClients,
+  type DrillOutcome,
+  type DrillTarget,
+  runCheckedDrill,
+} from "./drill.js";
 import { alarmEvent, autoscalingLeftovers } from "./drill-autoscaling.js";
 import { failoverDrillInput, failoverLeftovers } from "./drill-failover.js";
 import {
@@ -13,7 +20,7 @@ import {
   maintenanceLeftovers,
   newConfigurationRevision,
 } from "./drill-maintenance.js";
-import { type OpenWireGreeters, provisionDrillBroker, runCheckedDrill } from "./drill-workflows.js";
+import { type OpenWireGreeters, provisionDrillBroker } from "./drill-workflows.js";
 
 /**
  * One case of the maintenance, autoscaling or failover drill, set up, run and checked: shared by

@@ -1,24 +1,12 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { type HistoryEvent, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { InstancePorts } from "../brokers/types.js";
-import {
-  api,
-  chaos,
-  type DrillCase,
-  type DrillClients,
-  type DrillOutcome,
-  type DrillTarget,
-  drillRequest,
-  failuresByState,
-  historyWhenEnded,
-  TERMINAL,
-} from "./drill.js";
+import { api, type DrillClients, type DrillTarget, drillRequest, historyWhenEnded } from "./drill.js";
 
 /**
  * What the drills of the workflows other than provisioning share: a broker provisioned for a case,
- * a run under the case's faults with a check of what it left half-applied, and the broker endpoints
- * the steps talk to on the fake runtime (a STOMP server the maintenance probes log in to, an OpenWire
- * greeting per broker for the failover probes).
+ * and the broker endpoints the steps talk to on the fake runtime (a STOMP server the maintenance
+ * probes log in to, an OpenWire greeting per broker for the failover probes). The run under a case's
+ * faults is drill.ts's `runCheckedDrill`.
  */
 
 /** Provisions a broker through the HTTP API (no faults in force) and returns its id. */
@@ -39,56 +27,6 @@ export async function provisionDrillBroker(
     ?.output;
   if (output === undefined) throw new Error(`provisioning ${brokerName} did not succeed`);
   return (JSON.parse(output) as { brokerId: string }).brokerId;
-}
-
-/** What a finished run is, for a workflow's check of what it left behind. */
-export interface FinishedRun {
-  name: string;
-  status: "SUCCEEDED" | "FAILED";
-  events: HistoryEvent[];
-  output: unknown;
-}
-
-/**
- * Runs one case of a workflow: its rules in force (and only them), StartExecution, the run to its
- * end; then the rules cleared and `check` asked what the run left half-applied (empty when clean).
- */
-export async function runCheckedDrill(
-  target: DrillTarget,
-  clients: DrillClients,
-  drill: DrillCase,
-  start: { stateMachineArn: string; name: string; input: unknown },
-  check: (run: FinishedRun) => Promise<string[]>,
-): Promise<DrillOutcome> {
-  await chaos(target, "PUT", "/faults", { rules: drill.rules });
-  let run: FinishedRun;
-  try {
-    const started = await clients.sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: start.stateMachineArn,
-        name: start.name,
-        input: JSON.stringify(start.input),
-      }),
-    );
-    const events = await historyWhenEnded(clients.sfn, String(started.executionArn));
-    const end = events.find((event) => TERMINAL.has(event.type ?? ""));
-    const output = end?.executionSucceededEventDetails?.output;
-    run = {
-      name: start.name,
-      status: end?.type === "ExecutionSucceeded" ? "SUCCEEDED" : "FAILED",
-      events,
-      output: output === undefined ? undefined : JSON.parse(output),
-    };
-  } finally {
-    await chaos(target, "DELETE", "/faults");
-  }
-  const end = run.events.find((event) => TERMINAL.has(event.type ?? ""));
-  return {
-    status: run.status,
-    ...(end?.executionFailedEventDetails?.error ? { error: end.executionFailedEventDetails.error } : {}),
-    failures: failuresByState(run.events),
-    leftovers: await check(run),
-  };
 }
 
 /**

@@ -463,14 +463,27 @@ export async function runDrillCase(
   }
 }
 
-/** Runs a case of a workflow that creates nothing: its rules in force, StartExecution, the run to its end. */
-export async function runExecutionDrill(
+/** What a finished run is, for a workflow's check of what it left behind. */
+export interface FinishedRun {
+  name: string;
+  status: "SUCCEEDED" | "FAILED";
+  events: HistoryEvent[];
+  output: unknown;
+}
+
+/**
+ * Runs one case of a workflow: its rules in force (and only them), StartExecution, the run to its
+ * end; then the rules cleared and `check` asked what the run left half-applied (empty when clean).
+ */
+export async function runCheckedDrill(
   target: DrillTarget,
   clients: DrillClients,
   drill: DrillCase,
   start: { stateMachineArn: string; name: string; input: unknown },
+  check: (run: FinishedRun) => Promise<string[]>,
 ): Promise<DrillOutcome> {
   await chaos(target, "PUT", "/faults", { rules: drill.rules });
+  let run: FinishedRun;
   try {
     const started = await clients.sfn.send(
       new StartExecutionCommand({
@@ -481,15 +494,33 @@ export async function runExecutionDrill(
     );
     const events = await historyWhenEnded(clients.sfn, String(started.executionArn));
     const end = events.find((event) => TERMINAL.has(event.type ?? ""));
-    return {
+    const output = end?.executionSucceededEventDetails?.output;
+    run = {
+      name: start.name,
       status: end?.type === "ExecutionSucceeded" ? "SUCCEEDED" : "FAILED",
-      ...(end?.executionFailedEventDetails?.error ? { error: end.executionFailedEventDetails.error } : {}),
-      failures: failuresByState(events),
-      leftovers: [],
+      events,
+      output: output === undefined ? undefined : JSON.parse(output),
     };
   } finally {
     await chaos(target, "DELETE", "/faults");
   }
+  const end = run.events.find((event) => TERMINAL.has(event.type ?? ""));
+  return {
+    status: run.status,
+    ...(end?.executionFailedEventDetails?.error ? { error: end.executionFailedEventDetails.error } : {}),
+    failures: failuresByState(run.events),
+    leftovers: await check(run),
+  };
+}
+
+/** Runs a case of a workflow that creates nothing: its rules in force, StartExecution, the run to its end. */
+export function runExecutionDrill(
+  target: DrillTarget,
+  clients: DrillClients,
+  drill: DrillCase,
+  start: { stateMachineArn: string; name: string; input: unknown },
+): Promise<DrillOutcome> {
+  return runCheckedDrill(target, clients, drill, start, async () => []);
 }
 
 /** Whether an outcome is what the case expects: the right end, the fault seen at its step. */
