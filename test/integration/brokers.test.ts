@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -397,7 +398,7 @@ describe("when the Node process that started a broker dies", () => {
       const spec = await brokerSpec("SINGLE_INSTANCE");
       const { child, jvmPid } = await startInChildNode(spec);
       child.kill("SIGKILL");
-      await sleep(500);
+      if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
       expect(isAlive(jvmPid)).toBe(true);
 
       await runtime.start(spec);

@@ -99,7 +99,8 @@ beforeAll(async () => {
     run = (await cloud.api("GET", `/maintenance/${id}`)).body;
   } while (run.status === "RUNNING" && Date.now() < deadline);
   // A little traffic after the run, then everything confirmed must have arrived.
-  await sleep(1_000);
+  const receivedByRunEnd = traffic.receivedCount;
+  while (traffic.receivedCount < receivedByRunEnd + 10) await sleep(100);
   figures = await traffic.stop();
 }, TIMEOUT_MS);
 
