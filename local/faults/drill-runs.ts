@@ -134,6 +134,9 @@ export async function runAutoscalingCase(
         ),
     );
   } finally {
+    // Deregistered after the check: the queue's alarms would otherwise go on starting runs (and
+    // making DynamoDB and ECS calls) during later cases, where they could use up a fault rule.
+    await api(ctx.target, "DELETE", `/brokers/${brokerId}/queues/orders-${index}/autoscaling`);
     ecs.destroy();
   }
 }
