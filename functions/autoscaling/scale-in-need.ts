@@ -20,6 +20,8 @@ const NOISE_BLOCK_MINUTES = 5;
 const KEEP_UP_SHARE = 0.95;
 /** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
 const NOISE_SIGMAS = 3;
+/** Minutes with no arrivals and nothing waiting after which a load has stopped. */
+const STOPPED_MINUTES = 3;
 
 /**
  * The fewest consumers a scale-in may go down to. After a scale-in, a scale-out within FLAP_SECONDS would
@@ -53,6 +55,13 @@ export function scaleInNeed(
   // The level ahead: the last ten minutes' rate, or the last five's when higher (a rise within the hold).
   const tenMinutes = meanArrivals(latestStart, hold, clean) ?? estimates.sustainedArrivalsPerMinute;
   const level = Math.max(tenMinutes, estimates.sustainedArrivalsPerMinute);
+  // A load that stopped (no arrivals for a few minutes, nothing waiting) is forecast as stopped: a producer
+  // that finished is not noise around the last ten minutes' rate. A recurring load's replay still holds
+  // the fleet for its next high phase, and so does the first hour's keep-up.
+  const stopped =
+    estimates.waiting === 0 &&
+    rates.length >= STOPPED_MINUTES &&
+    rates.slice(-STOPPED_MINUTES).every((r) => r === 0);
   const load = recurringLoad(history, estimates);
   const recurring = load.episodes >= 2;
   let expected = level;
@@ -80,7 +89,7 @@ export function scaleInNeed(
   const recent = rates.slice(-NOISE_MINUTES);
   const recentMean = recent.reduce((sum, r) => sum + r, 0) / Math.max(1, recent.length);
   const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
-  const ahead = recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
+  const ahead = stopped ? [] : recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   // Nor far behind the busiest five minutes of the hold just past: a fleet that falls behind even the
   // recent load builds a backlog that noise soon pushes past the allowance, and the scale-out is a flap.
   // With less than an hour of history, the recurring test cannot yet have seen a wave of up to half an
@@ -88,7 +97,9 @@ export function scaleInNeed(
   const young = history.spanMinutes < LOOKBACK_MINUTES;
   const busiest = young
     ? busiestSpan(rates, Number.POSITIVE_INFINITY, level)
-    : busiestSpan(rates.slice(-hold), aboveLevel(level), level);
+    : stopped
+      ? 0
+      : busiestSpan(rates.slice(-hold), aboveLevel(level), level);
   // With messages already waiting, a fleet that falls behind only adds to them, and the scale-out that
   // follows is a flap: it keeps up with the five-minute rate. Falling a little behind is for a fleet whose
   // queue is empty.
@@ -104,6 +115,7 @@ export function scaleInNeed(
     estimates.requiredConsumers,
     floor,
   );
+  if (stopped && !recurring) why = `no arrivals for ${STOPPED_MINUTES} min and nothing waiting: the load stopped`;
   return {
     consumers,
     why: `${why} (noise ±${round(noise)}/min); ${consumers} hold ${hold} min without the backlog passing the allowance`,
