@@ -81,7 +81,10 @@ const options: BenchOptions = {
 const targetWait = options.targetWaitSeconds;
 const seed = Math.trunc(atLeast("--seed", values.seed, 0));
 const serviceSeconds = atLeast("--service-seconds", values["service-seconds"], 0.001);
-const testCount = Math.trunc(atLeast("--test", values.test ?? (values.full ? "1050" : "210"), 1));
+// --set training reports no test traces, so `--set training --test 0` is accepted.
+const testCount = Math.trunc(
+  atLeast("--test", values.test ?? (values.full ? "1050" : "210"), values.set === "training" ? 0 : 1),
+);
 const trainingCount = Math.trunc(atLeast("--training", values.training ?? (values.full ? "350" : "70"), 1));
 if (values.set !== "test" && values.set !== "training") fail(`--set must be test or training`);
 const family = values.family;
@@ -430,7 +433,9 @@ console.log(
   `  ${verdict(flapping.length === 0)} no flaps on any trace: ${flapping.length} trace(s) with flaps${flapping.length ? ` (${byFamily(flapping)})` : ""}`,
 );
 if (flapping.length > 0) {
-  const causes = judged.flatMap((r) => r.flapCauses.map((cause) => ({ r, cause })));
+  const causes = judged.flatMap((r) =>
+    r.flapCauses.map((cause, i) => ({ r, cause, rise: r.flapRises[i] ?? 0 })),
+  );
   const of = (cause: string): TraceResult[] => [
     ...new Set(causes.filter((c) => c.cause === cause).map((c) => c.r)),
   ];
@@ -439,11 +444,18 @@ if (flapping.length > 0) {
     const traces = of(cause);
     return `${n} ${what}${traces.length ? ` (${byFamily(traces)})` : ""}`;
   };
+  // How far the load rose after the scale-in, against the ten minutes before it: what the fleet left out.
+  const rises = (cause: string): string => {
+    const r = causes.filter((c) => c.cause === cause && Number.isFinite(c.rise)).map((c) => c.rise);
+    if (r.length === 0) return "";
+    const s = spreadOf(r);
+    return `; the busiest minute after the scale-in was ${s.median.toFixed(1)}x (median; up to ${s.worst.toFixed(1)}x) the ten minutes before it`;
+  };
   console.log(
     `          why: ${tally("new-load", "after load 1.2x above the busiest of the hour before the scale-in (a rise, burst or slowdown nothing announced)")}; ` +
       `${tally("seen-once", "after load the hour had shown in one stretch only (a burst or a first high phase, not expected back)")}; ` +
       `${tally("after-zero", "a message within ten minutes of a scale-in to zero")}; ` +
-      `${tally("within-history", "after load the hour had shown coming and going (the policy misjudged)")}.`,
+      `${tally("within-history", "after load the hour had shown coming and going (the policy misjudged)")}${rises("within-history")}.`,
   );
 }
 for (const r of flapping.slice(0, 5)) {

@@ -192,6 +192,8 @@ export interface TraceResult {
   hindsightTarget: number;
   /** Why each of mqops' flaps happened, in order. */
   flapCauses: FlapCause[];
+  /** For each of mqops' flaps, how far the load rose after the scale-in (see flapRise). */
+  flapRises: number[];
 }
 
 /** A load this much above the hour's busiest, over the same span, is new: nothing in the hour announced it. */
@@ -237,6 +239,21 @@ export function flapCause(workload: Workload, from: ScalingEvent, to: ScalingEve
   return stretches <= 1 ? "seen-once" : "within-history";
 }
 
+/**
+ * How far the load rose between a scale-in and the scale-out that reversed it: the busiest minute's work
+ * (messages × service time) in between over the mean of the ten minutes before the scale-in.
+ */
+export function flapRise(workload: Workload, from: ScalingEvent, to: ScalingEvent): number {
+  const work = (m: number): number => (workload.counts[m] ?? 0) * (workload.service[m] ?? 0);
+  const first = from.at / 60;
+  const last = Math.max(first + 1, to.at / 60);
+  let before = 0;
+  for (let m = Math.max(0, first - 10); m < first; m++) before += work(m) / 10;
+  let during = 0;
+  for (let m = first; m < last; m++) during = Math.max(during, work(m));
+  return before > 0 ? during / before : Number.POSITIVE_INFINITY;
+}
+
 export function evaluate(
   workload: Workload,
   kedaTarget: number,
@@ -266,6 +283,7 @@ export function evaluate(
   rows.set("mqops", mqopsRun);
   return {
     flapCauses: mqopsRun.flapPairs.map(([from, to]) => flapCause(workload, from, to)),
+    flapRises: mqopsRun.flapPairs.map(([from, to]) => flapRise(workload, from, to)),
     name: workload.trace.name,
     family: workload.trace.family ?? "example",
     description: workload.trace.description,

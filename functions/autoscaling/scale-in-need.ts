@@ -115,7 +115,8 @@ export function scaleInNeed(
     estimates.requiredConsumers,
     floor,
   );
-  if (stopped && !recurring) why = `no arrivals for ${STOPPED_MINUTES} min and nothing waiting: the load stopped`;
+  if (stopped && !recurring)
+    why = `no arrivals for ${STOPPED_MINUTES} min and nothing waiting: the load stopped`;
   return {
     consumers,
     why: `${why} (noise ±${round(noise)}/min); ${consumers} hold ${hold} min without the backlog passing the allowance`,
