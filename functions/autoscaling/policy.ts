@@ -158,14 +158,17 @@ function decideOnMetrics(
     return act("scale-out", desired, `${base} would miss the wait target; ${summary}`);
   }
 
+  // At one consumer with scale-to-zero on, a hold says why the fleet does not go to zero (unless busy).
+  let notZero = "";
   if (settings.scaleToZero.enabled && base > 0) {
-    const quiet = quietEnough(history, settings);
+    const quiet = quietEnough(history, settings, zeroLastLasted(input));
     if (quiet.quiet) {
       if (now < scaleInWaitsUntil) {
         return holdWith(`idle, but scale-in cooldown runs until ${clock(scaleInWaitsUntil)}`);
       }
       return act("scale-in", Math.max(0, base - settings.maxStep), quiet.why);
     }
+    if (base === 1 && quiet.why !== "not quiet") notZero = ` (not zero: ${quiet.why})`;
   }
 
   const stable = scaleInNeed(history, estimates, settings);
@@ -191,7 +194,19 @@ function decideOnMetrics(
       return act("scale-in", desired, `${stable.why}${step}; ${summary}`);
     }
   }
-  return holdWith(`${base} meets the wait target; ${summary}`);
+  return holdWith(`${base} meets the wait target${notZero}; ${summary}`);
+}
+
+/**
+ * How long the fleet stayed at zero the last time, if it is at one consumer now because of a scale-out
+ * from zero: with no scale-in since, the last scale-out ended at one and so began at zero, and the
+ * scale-in before it went to zero.
+ */
+function zeroLastLasted(input: ScalingInput): number | undefined {
+  const { lastScaleInAt, lastScaleOutAt } = input;
+  if (input.fleet.desired !== 1 || lastScaleInAt === undefined || lastScaleOutAt === undefined)
+    return undefined;
+  return lastScaleOutAt > lastScaleInAt ? lastScaleOutAt - lastScaleInAt : undefined;
 }
 
 function hold(

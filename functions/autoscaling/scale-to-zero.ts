@@ -12,6 +12,12 @@ const MIN_BATCH_MESSAGES = 20;
 const HISTORY_PER_QUIET_MINUTE = 2;
 
 /**
+ * Messages that came back this soon after the last scale-in to zero come often enough that one may come
+ * within the flap window of the next: an hour, the history the policy reads.
+ */
+const RETURN_SECONDS = 3_600;
+
+/**
  * Whether the fleet may go to zero: no arrivals and an empty queue for the whole quiet period, and no
  * sign in the history read (up to an hour) that messages come further apart than that.
  *
@@ -22,7 +28,17 @@ const HISTORY_PER_QUIET_MINUTE = 2;
  * however long the queue has been quiet, so one consumer stays; only history with no arrivals, or with a
  * single batch of them (a burst that is over), lets the fleet go to zero.
  */
-export function quietEnough(history: History, settings: ScalingSettings): { quiet: boolean; why: string } {
+export function quietEnough(
+  history: History,
+  settings: ScalingSettings,
+  zeroLastLasted?: number,
+): { quiet: boolean; why: string } {
+  if (zeroLastLasted !== undefined && zeroLastLasted < RETURN_SECONDS) {
+    return {
+      quiet: false,
+      why: `the last scale-in to zero was followed by a message ${Math.round(zeroLastLasted / 60)} min later: one consumer stays`,
+    };
+  }
   const minutes = Math.max(1, Math.round(settings.scaleToZero.quietPeriodSeconds / 60));
   const { latestStart, clean } = history;
   const wanted = HISTORY_PER_QUIET_MINUTE * minutes;

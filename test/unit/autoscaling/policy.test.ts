@@ -233,6 +233,25 @@ describe("decideConsumers", () => {
     expect(decideConsumers(input(batch, 3, settings)).desired).toBe(0);
   });
 
+  it("keeps one consumer once a message came back within the hour after the last scale-in to zero", () => {
+    const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
+    // A silent hour, at one consumer: by itself that lets the fleet go to zero.
+    const silent = history(steady(60, 0, 1), MU);
+    const now = endOf(silent);
+    expect(decideConsumers(input(silent, 1, settings)).desired).toBe(0);
+    // The last time it went to zero, a message brought a consumer back 25 minutes later: messages come
+    // that often, so one within the next ten minutes would be a flap. One consumer stays.
+    const cameBack = { lastScaleInAt: now - 7_200, lastScaleOutAt: now - 7_200 + 1_500 };
+    const held = decideConsumers(input(silent, 1, settings, cameBack));
+    expect(held.desired).toBe(1);
+    expect(held.reason).toMatch(/followed by a message 25 min later/);
+    // Two hours at zero the last time say nothing of the kind; nor does a scale-in since the scale-out.
+    const longAgo = { lastScaleInAt: now - 10_000, lastScaleOutAt: now - 2_800 };
+    expect(decideConsumers(input(silent, 1, settings, longAgo)).desired).toBe(0);
+    const scaledInSince = { lastScaleInAt: now - 4_000, lastScaleOutAt: now - 7_000 };
+    expect(decideConsumers(input(silent, 1, settings, scaledInSince)).desired).toBe(0);
+  });
+
   it("does not scale to zero before its history is twice the quiet period long", () => {
     const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
     const short = history([...steady(9, 60, 3), ...steady(20, 0, 3)], MU);
