@@ -18,6 +18,12 @@ const HISTORY_PER_QUIET_MINUTE = 2;
 const RETURN_SECONDS = 3_600;
 
 /**
+ * How long such a return keeps one consumer: a queue that then stays silent this long (a night's lull)
+ * has stopped for now, and goes to zero by the usual quiet-period rule.
+ */
+export const RETURN_HOLD_SECONDS = 6 * 3_600;
+
+/**
  * Whether the fleet may go to zero: no arrivals and an empty queue for the whole quiet period, and no
  * sign in the history read (up to an hour) that messages come further apart than that.
  *

@@ -233,18 +233,21 @@ describe("decideConsumers", () => {
     expect(decideConsumers(input(batch, 3, settings)).desired).toBe(0);
   });
 
-  it("keeps one consumer once a message came back within the hour after the last scale-in to zero", () => {
+  it("keeps one consumer for six hours after a message came back soon after a scale-in to zero", () => {
     const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
     // A silent hour, at one consumer: by itself that lets the fleet go to zero.
     const silent = history(steady(60, 0, 1), MU);
     const now = endOf(silent);
     expect(decideConsumers(input(silent, 1, settings)).desired).toBe(0);
-    // The last time it went to zero, a message brought a consumer back 25 minutes later: messages come
-    // that often, so one within the next ten minutes would be a flap. One consumer stays.
-    const cameBack = { lastScaleInAt: now - 7_200, lastScaleOutAt: now - 7_200 + 1_500 };
+    // The last time it went to zero, a message brought a consumer back 25 minutes later, two hours
+    // ago: messages come that often, so one within the next ten minutes would be a flap. One stays.
+    const cameBack = { lastScaleInAt: now - 7_200 - 1_500, lastScaleOutAt: now - 7_200 };
     const held = decideConsumers(input(silent, 1, settings, cameBack));
     expect(held.desired).toBe(1);
     expect(held.reason).toMatch(/followed by a message 25 min later/);
+    // Six hours after that return the rule has run out: a queue that went quiet for good reaches zero.
+    const returnedLongAgo = { lastScaleInAt: now - 6 * 3_600 - 1_500, lastScaleOutAt: now - 6 * 3_600 };
+    expect(decideConsumers(input(silent, 1, settings, returnedLongAgo)).desired).toBe(0);
     // Two hours at zero the last time say nothing of the kind; nor does a scale-in since the scale-out.
     const longAgo = { lastScaleInAt: now - 10_000, lastScaleOutAt: now - 2_800 };
     expect(decideConsumers(input(silent, 1, settings, longAgo)).desired).toBe(0);
