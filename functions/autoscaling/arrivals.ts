@@ -132,3 +132,29 @@ export function arrivalEpisodes(latest: number, minutes: number, clean: CleanWin
   }
   return episodes;
 }
+
+/**
+ * How far the level of `rates` (arrivals per minute, oldest first) rises in `gap` minutes when it rises: the
+ * root mean square of the rises of the `span`-minute mean over `gap` minutes, across the rates given.
+ * Minute-to-minute noise adds a little (it averages out over the span); a load that drifts up and down,
+ * such as a random walk, adds how far it went up. Falls do not count: a load that stepped down has not
+ * shown that it rises. 0 with too few rates or no rise.
+ */
+export function levelRise(rates: readonly number[], span: number, gap: number): number {
+  const means: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < rates.length; i++) {
+    sum += rates[i] ?? 0;
+    if (i >= span) sum -= rates[i - span] ?? 0;
+    if (i >= span - 1) means.push(sum / span);
+  }
+  let squares = 0;
+  let count = 0;
+  for (let i = gap; i < means.length; i++) {
+    const rise = (means[i] ?? 0) - (means[i - gap] ?? 0);
+    if (rise <= 0) continue;
+    squares += rise ** 2;
+    count++;
+  }
+  return count > 0 ? Math.sqrt(squares / count) : 0;
+}

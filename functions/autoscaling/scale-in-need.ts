@@ -1,4 +1,4 @@
-import { fitLine, meanArrivals, recentArrivals } from "./arrivals.js";
+import { fitLine, levelRise, meanArrivals, recentArrivals } from "./arrivals.js";
 import { fewestConsumers } from "./fewest-consumers.js";
 import { fleetNeed, reactionSeconds } from "./fleet-need.js";
 import { SUSTAINED_MINUTES } from "./policy-estimates.js";
@@ -20,6 +20,11 @@ const NOISE_BLOCK_MINUTES = 5;
 const KEEP_UP_SHARE = 0.95;
 /** Standard deviations of accumulated noise a scale-in leaves room for over its hold. */
 const NOISE_SIGMAS = 3;
+/**
+ * The forecast of a load that is not recurring is raised by this many times the level's usual rise over
+ * the hold (levelRise over the hour read), when that is more than the noise margin.
+ */
+const RISE_SHARE = 1.5;
 /** Minutes with no arrivals and nothing waiting after which a load has stopped. */
 const STOPPED_MINUTES = 3;
 
@@ -31,7 +36,8 @@ const STOPPED_MINUTES = 3;
  * minutes of the last ten, a single burst's minutes aside (of all the minutes it reads, bursts included,
  * while the history is shorter than an hour), and with messages already waiting the five-minute rate. The minutes ahead are forecast from the last quarter hour, moved to the expected level (the last ten
  * minutes' rate or the last five's if higher, or a clear rising trend carried over the hold) and raised by a
- * noise margin, then replayed from the current backlog through the scale-out test; a load that stopped (no
+ * margin (noise, or how far the hour's level rose in as long when it rose, whichever is more), then
+ * replayed from the current backlog through the scale-out test; a load that stopped (no
  * arrivals for three minutes, nothing waiting) is forecast as stopped.
  * A load that came and went twice or more in the history read (a square wave, recurring bursts) is
  * expected back, so that history itself is replayed too; a single episode (one burst) is not, and is not
@@ -89,7 +95,18 @@ export function scaleInNeed(
   // average. The margin adds up to NOISE_SIGMAS standard deviations of accumulated noise over the hold.
   const recent = rates.slice(-NOISE_MINUTES);
   const recentMean = recent.reduce((sum, r) => sum + r, 0) / Math.max(1, recent.length);
-  const margin = (NOISE_SIGMAS * noise) / Math.sqrt(hold);
+  // The level itself moves too: a random walk or a drifting load does not stay at the last ten minutes'
+  // rate for the next ten, and a fleet cut to that rate plus noise falls behind the next rise of the kind
+  // the hour had shown (the likeliest flap the bench finds misjudged). The margin is the larger of the
+  // two. A recurring load's replay already holds what its pattern brings; its swings are not drift.
+  const rise = recurring
+    ? 0
+    : levelRise(
+        load.rates.map((r) => Math.min(r, aboveLevel(level))),
+        SUSTAINED_MINUTES,
+        hold,
+      );
+  const margin = Math.max((NOISE_SIGMAS * noise) / Math.sqrt(hold), RISE_SHARE * rise);
   const ahead = stopped ? [] : recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   // Nor far behind the busiest five minutes of the hold just past: a fleet that falls behind even the
   // recent load builds a backlog that noise soon pushes past the allowance, and the scale-out is a flap.
@@ -120,7 +137,7 @@ export function scaleInNeed(
     why = `no arrivals for ${STOPPED_MINUTES} min and nothing waiting: the load stopped`;
   return {
     consumers,
-    why: `${why} (noise ±${round(noise)}/min); ${consumers} hold ${hold} min without the backlog passing the allowance`,
+    why: `${why} (noise ±${round(noise)}/min${rise > 0 ? `; its level rises ${round(rise)}/min in ${hold} min when it rises` : ""}); ${consumers} hold ${hold} min without the backlog passing the allowance`,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   episodesAbove,
   fitLine,
   highestSpanRate,
+  levelRise,
   meanArrivals,
 } from "../../../functions/autoscaling/arrivals.js";
 import type { CompleteWindow, MetricWindow } from "../../../functions/autoscaling/metrics.js";
@@ -47,6 +48,27 @@ describe("arrival statistics", () => {
     expect(fit?.now).toBeCloseTo(18);
     expect(fit?.residual).toBeCloseTo(0);
     expect(fitLine([0, 1], [1, 2])).toBeUndefined();
+  });
+});
+
+describe("level rise", () => {
+  it("measures how far a wandering load rises over the gap, and ignores a load that only stepped down", () => {
+    // Five-minute means that climb 100 a minute for 20 minutes: over 10 minutes they rise by 1,000.
+    const climbing = Array.from({ length: 30 }, (_, i) => 1000 + 100 * i);
+    expect(levelRise(climbing, 5, 10)).toBeCloseTo(1000, 6);
+    // Up and down by 600 every 15 minutes: the rises count, the falls do not.
+    const wandering = Array.from({ length: 60 }, (_, i) => (Math.floor(i / 15) % 2 === 0 ? 400 : 1000));
+    expect(levelRise(wandering, 5, 10)).toBeGreaterThan(300);
+    const steppedDown = [...Array.from({ length: 24 }, () => 900), ...Array.from({ length: 6 }, () => 150)];
+    expect(levelRise(steppedDown, 5, 10)).toBe(0);
+    expect(
+      levelRise(
+        Array.from({ length: 30 }, () => 500),
+        5,
+        10,
+      ),
+    ).toBe(0);
+    expect(levelRise([1, 2, 3], 5, 10)).toBe(0);
   });
 });
 
