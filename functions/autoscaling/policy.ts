@@ -12,7 +12,7 @@ import type {
 } from "./policy-types.js";
 import { patternHold } from "./recurring-load.js";
 import { scaleInNeed } from "./scale-in-need.js";
-import { quietEnough, RETURN_HOLD_SECONDS } from "./scale-to-zero.js";
+import { quietEnough, zeroLastLasted } from "./scale-to-zero.js";
 
 export type {
   DataQuality,
@@ -195,20 +195,6 @@ function decideOnMetrics(
     }
   }
   return holdWith(`${base} meets the wait target${notZero}; ${summary}`);
-}
-
-/**
- * How long the fleet stayed at zero the last time, if it is at one consumer now because of a scale-out
- * from zero within the last RETURN_HOLD_SECONDS: with no scale-in since, the last scale-out ended at one
- * and so began at zero, and the scale-in before it went to zero. A return longer ago no longer counts, so
- * a queue that has gone quiet for good still reaches zero.
- */
-function zeroLastLasted(input: ScalingInput): number | undefined {
-  const { lastScaleInAt, lastScaleOutAt, now } = input;
-  if (input.fleet.desired !== 1 || lastScaleInAt === undefined || lastScaleOutAt === undefined)
-    return undefined;
-  if (now - lastScaleOutAt >= RETURN_HOLD_SECONDS) return undefined;
-  return lastScaleOutAt > lastScaleInAt ? lastScaleOutAt - lastScaleInAt : undefined;
 }
 
 function hold(

@@ -34,11 +34,12 @@ const STOPPED_MINUTES = 3;
  * It may fall a little behind the arrivals meanwhile (it runs busy behind a standing queue, and is scaled
  * out again, no longer a flap, when the queue needs it), but takes at least 95% of the busiest five
  * minutes of the last ten, a single burst's minutes aside (of all the minutes it reads, bursts included,
- * while the history is shorter than an hour), and with messages already waiting the five-minute rate. The minutes ahead are forecast from the last quarter hour, moved to the expected level (the last ten
- * minutes' rate or the last five's if higher, or a clear rising trend carried over the hold) and raised by a
- * margin (noise, or how far the hour's level rose in as long when it rose, whichever is more), then
- * replayed from the current backlog through the scale-out test; a load that stopped (no
- * arrivals for three minutes, nothing waiting) is forecast as stopped.
+ * while the history is shorter than an hour), and with messages already waiting the five-minute rate.
+ * The minutes ahead are forecast from the last quarter hour, moved to the expected level (the last ten
+ * minutes' rate or the last five's if higher, or a clear rising trend carried over the hold) and raised
+ * by a margin (noise, or how far the hour's level rose in as long when it rose, whichever is more), then
+ * replayed from the current backlog through the scale-out test; a load that stopped (no arrivals for
+ * three minutes, nothing waiting) is forecast as stopped.
  * A load that came and went twice or more in the history read (a square wave, recurring bursts) is
  * expected back, so that history itself is replayed too; a single episode (one burst) is not, and is not
  * noise either.

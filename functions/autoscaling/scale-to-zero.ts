@@ -1,5 +1,6 @@
 import { arrivalEpisodes } from "./arrivals.js";
 import { covers, type History } from "./policy-history.js";
+import type { ScalingInput } from "./policy-types.js";
 import type { ScalingSettings } from "./settings.js";
 
 /** Fewer messages than this in the history's one stretch of arrivals are sporadic traffic, not a finished batch. */
@@ -21,7 +22,21 @@ const RETURN_SECONDS = 3_600;
  * How long such a return keeps one consumer: a queue that then stays silent this long (a night's lull)
  * has stopped for now, and goes to zero by the usual quiet-period rule.
  */
-export const RETURN_HOLD_SECONDS = 6 * 3_600;
+const RETURN_HOLD_SECONDS = 6 * 3_600;
+
+/**
+ * How long the fleet stayed at zero the last time, if it is at one consumer now because of a scale-out
+ * from zero within the last RETURN_HOLD_SECONDS: with no scale-in since, the last scale-out ended at one
+ * and so began at zero, and the scale-in before it went to zero. A return longer ago no longer counts, so
+ * a queue that has gone quiet for good still reaches zero.
+ */
+export function zeroLastLasted(input: ScalingInput): number | undefined {
+  const { lastScaleInAt, lastScaleOutAt, now } = input;
+  if (input.fleet.desired !== 1 || lastScaleInAt === undefined || lastScaleOutAt === undefined)
+    return undefined;
+  if (now - lastScaleOutAt >= RETURN_HOLD_SECONDS) return undefined;
+  return lastScaleOutAt > lastScaleInAt ? lastScaleOutAt - lastScaleInAt : undefined;
+}
 
 /**
  * Whether the fleet may go to zero: no arrivals and an empty queue for the whole quiet period, and no
