@@ -46,17 +46,6 @@ function onlyOutput(metafile: Metafile | undefined): Bundle {
   return { file: path.resolve(ROOT, file), bytes: output.bytes, inputs };
 }
 
-/** Bundles one handler as SST would deploy it. */
-export async function bundleHandler(handler: string, outDir: string): Promise<Bundle> {
-  const result = await build({
-    ...SST_OPTIONS,
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(ROOT, handlerSource(handler))],
-    outfile: path.join(outDir, `${bundleName(handler)}.mjs`),
-  });
-  return onlyOutput(result.metafile);
-}
-
 /**
  * `aws-xray-sdk-core` replaced by a module whose every export is the identity function: enough for
  * Powertools Tracer to load and wrap clients, so the difference in load time is what the X-Ray SDK
@@ -79,14 +68,21 @@ const WITHOUT_XRAY_SDK: Plugin = {
   },
 };
 
-/** The same handler bundle with the X-Ray SDK stood in for (see WITHOUT_XRAY_SDK). */
-export async function bundleWithoutXRay(handler: string, outDir: string): Promise<Bundle> {
+/**
+ * Bundles one handler as SST would deploy it, or with `withoutXRay` the same handler with the X-Ray SDK
+ * stood in for (see WITHOUT_XRAY_SDK).
+ */
+export async function bundleHandler(
+  handler: string,
+  outDir: string,
+  { withoutXRay = false } = {},
+): Promise<Bundle> {
   const result = await build({
     ...SST_OPTIONS,
     absWorkingDir: ROOT,
     entryPoints: [path.join(ROOT, handlerSource(handler))],
-    outfile: path.join(outDir, `${bundleName(handler)}.without-xray.mjs`),
-    plugins: [WITHOUT_XRAY_SDK],
+    outfile: path.join(outDir, `${bundleName(handler)}${withoutXRay ? ".without-xray" : ""}.mjs`),
+    plugins: withoutXRay ? [WITHOUT_XRAY_SDK] : [],
   });
   return onlyOutput(result.metafile);
 }

@@ -7,7 +7,6 @@ import {
   type Bundle,
   bundleFloor,
   bundleHandler,
-  bundleWithoutXRay,
   bytesWithoutSdk,
   floorSource,
   packageBytes,
@@ -75,7 +74,7 @@ try {
       handler,
       bundle,
       floor,
-      withoutXRay: await bundleWithoutXRay(handler, outDir),
+      withoutXRay: await bundleHandler(handler, outDir, { withoutXRay: true }),
       clients: use.clients,
       withoutSdk: bytesWithoutSdk(bundle, floor),
       loads: [],
@@ -122,8 +121,10 @@ try {
     // With no SDK client the floor is an empty module: a ratio to it says nothing.
     const comparable = entry.clients.length > 0;
     const ratioWithoutXRay = median(entry.withoutXRayLoads) / floorLoad;
-    if (comparable) ratios.push(ratio);
-    if (comparable) ratiosWithoutXRay.push(ratioWithoutXRay);
+    if (comparable) {
+      ratios.push(ratio);
+      ratiosWithoutXRay.push(ratioWithoutXRay);
+    }
     const sizeOk = entry.withoutSdk <= SIZE_GOAL_BYTES;
     const loadOk = comparable && ratio <= LOAD_GOAL_RATIO;
     if (sizeOk) sizeMet++;

@@ -1,8 +1,8 @@
 import { checkActiveMqXml } from "./activemq-xml.js";
-import { brokerUserSchema, checkAcrossFields, requestShape, userWithPassword } from "./broker-spec.js";
+import { carriedBrokerSpecSchema, checkAcrossFields, requestShape, userWithPassword } from "./broker-spec.js";
 import type { FieldIssue } from "./errors.js";
 import { toFieldIssues } from "./field-issues.js";
-import { ldapServerMetadataInputSchema, ldapServerMetadataSchema } from "./ldap-server-metadata.js";
+import { ldapServerMetadataInputSchema } from "./ldap-server-metadata.js";
 import * as z from "./zod.js";
 
 /** The activemq.xml parses and keeps to what Amazon MQ permits (functions/lib/activemq-xml.ts). */
@@ -21,10 +21,7 @@ export const createBrokerRequestSchema = requestShape(userWithPassword, ldapServ
 export type CreateBrokerRequest = z.infer<typeof createBrokerRequestSchema>;
 
 /** The same request as the workflow carries it: passwords removed (they are in Secrets Manager). */
-export const brokerSpecSchema = requestShape(brokerUserSchema, ldapServerMetadataSchema).check(
-  z.superRefine(checkAcrossFields),
-  z.superRefine(checkXml),
-);
+export const brokerSpecSchema = carriedBrokerSpecSchema.check(z.superRefine(checkXml));
 export type BrokerSpec = z.infer<typeof brokerSpecSchema>;
 
 export type ValidationResult =

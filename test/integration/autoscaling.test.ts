@@ -105,15 +105,22 @@ async function queueSizes(): Promise<{ at: number; size: number }[]> {
 /** The queue's size in the latest period the broker reported. */
 const queueSize = async () => (await queueSizes())[0]?.size;
 
+/** The local cloud's autoscaling state machine, looked up once. */
+let autoscalingMachineArn: string | undefined;
+
 /** Autoscaling workflow executions still running (an alarm that fired is being acted on). */
 async function runningDecisions(): Promise<number> {
   const sfn = new SFNClient(cloud.clientConfig());
-  const machines = await sfn.send(new ListStateMachinesCommand({}));
-  const machine = machines.stateMachines?.find((candidate) => candidate.name?.endsWith("-autoscaling"));
-  if (machine?.stateMachineArn === undefined)
-    throw new Error("no autoscaling state machine in the local cloud");
+  if (autoscalingMachineArn === undefined) {
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    autoscalingMachineArn = machines.stateMachines?.find((machine) =>
+      machine.name?.endsWith("-autoscaling"),
+    )?.stateMachineArn;
+    if (autoscalingMachineArn === undefined)
+      throw new Error("no autoscaling state machine in the local cloud");
+  }
   const running = await sfn.send(
-    new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: "RUNNING" }),
+    new ListExecutionsCommand({ stateMachineArn: autoscalingMachineArn, statusFilter: "RUNNING" }),
   );
   return running.executions?.length ?? 0;
 }
