@@ -71,30 +71,89 @@ export function workConsumerMinutes(workload: Workload): number {
 const FLAP_FREE_HOLD_MINUTES = 11;
 
 /**
- * An estimate of the least a policy pays that keeps every wait within the target and never flaps, for
- * traffic too light for the oracle's bound to bind. Every minute with arrivals needs a consumer present
- * within the target of it; a consumer that a scale-out brings in stays at least FLAP_FREE_HOLD_MINUTES
- * (the scale-in that removes it comes more than 600 s later), and after a scale-in the next scale-out
- * comes more than 600 s later too, so stretches less than that apart are paid as one. The greedy places
- * each stretch as late as the earliest uncovered minute allows. The oracle instead batches sporadic
- * messages into one consumer-minute every few minutes, which takes a scale-out and a scale-in within ten
- * minutes each time. Greedy, so an estimate rather than a proven bound; the bench takes the larger of it
- * and the oracle's bound.
+ * A lower bound on the consumer-minutes of any policy in this simulator that keeps every message's wait
+ * within `targetWaitSeconds` and never flaps, binding where traffic is too light for the oracle's bound.
+ * A message arriving in minute m must be taken by a consumer present in one of minutes m..m + ⌈target / 60⌉
+ * (fleets change only at minute ends, and a consumer is paid from its scale-out, before it is ready). A
+ * policy that never flaps leaves at least FLAP_FREE_HOLD_MINUTES between two actions in opposite
+ * directions, so a stretch of minutes with a consumer, begun by a scale-out from zero and ended by a
+ * scale-in to zero, lasts at least that long (the last scale-out in it comes no sooner than its start, and
+ * the scale-in after it more than 600 s later), and so does a stretch without one between a scale-in to
+ * zero and the next scale-out. The run's first and last stretches may be shorter. The fewest minutes with
+ * a consumer under those rules (fewestPresentMinutes, exact) bound the consumer-minutes from below.
  */
-export function flapFreeFloor(workload: Workload, targetWaitSeconds: number): number {
-  const lag = Math.ceil(targetWaitSeconds / 60);
-  let coveredUntil = Number.NEGATIVE_INFINITY;
-  let minutes = 0;
-  workload.counts.forEach((count, minute) => {
-    if (count <= 0 || minute <= coveredUntil) return;
-    const start = minute + lag;
-    const end = start + FLAP_FREE_HOLD_MINUTES - 1;
-    // An off-stretch shorter than the hold would make the next scale-out a flap: pay through it.
-    minutes +=
-      start - coveredUntil - 1 < FLAP_FREE_HOLD_MINUTES ? end - coveredUntil : FLAP_FREE_HOLD_MINUTES;
-    coveredUntil = end;
+export function flapFreeFloor(workload: Workload, targetWaitSeconds: number, runMinutes: number): number {
+  const needed = Array.from({ length: Math.max(runMinutes, workload.counts.length) }, (_, m) => {
+    return (workload.counts[m] ?? 0) > 0;
   });
-  return minutes;
+  return fewestPresentMinutes(needed, Math.ceil(targetWaitSeconds / 60), FLAP_FREE_HOLD_MINUTES);
+}
+
+/**
+ * The fewest minutes with a consumer present such that each minute m where `needed[m]` has one present in
+ * minutes m..m + lag (within the run), where every stretch of presence or absence lasts at least `hold`
+ * minutes, except the first (no action began it) and the last (the run ends). Exact: a shortest path over
+ * (minute, present or not, how long the stretch has lasted, capped where nothing depends on more).
+ * Infinity when no schedule meets it.
+ */
+export function fewestPresentMinutes(needed: readonly boolean[], lag: number, hold: number): number {
+  const n = needed.length;
+  if (n === 0) return 0;
+  // on[r]: present for r minutes (hold: hold or more, or the first stretch, which may end at any time).
+  // off[r]: absent for r minutes since a scale-in (cap: at least hold and past the lag).
+  // first[r]: absent since the run began, for r minutes (may end at any time).
+  const cap = Math.max(hold, lag + 1);
+  const firstCap = lag + 1;
+  let on = new Float64Array(hold + 1).fill(Number.POSITIVE_INFINITY);
+  let off = new Float64Array(cap + 1).fill(Number.POSITIVE_INFINITY);
+  let first = new Float64Array(firstCap + 1).fill(Number.POSITIVE_INFINITY);
+  on[hold] = 1;
+  first[1] = 0;
+  // A stretch of r absent minutes ending at minute k misses the need of minute k - lag once r > lag.
+  const missed = (k: number, r: number): boolean => r > lag && k - lag >= 0 && needed[k - lag] === true;
+  const drop = (k: number, table: Float64Array): void => {
+    for (let r = 1; r < table.length; r++) if (missed(k, r)) table[r] = Number.POSITIVE_INFINITY;
+  };
+  drop(0, first);
+  for (let k = 1; k < n; k++) {
+    const nextOn = new Float64Array(hold + 1).fill(Number.POSITIVE_INFINITY);
+    const nextOff = new Float64Array(cap + 1).fill(Number.POSITIVE_INFINITY);
+    const nextFirst = new Float64Array(firstCap + 1).fill(Number.POSITIVE_INFINITY);
+    let startOn = Number.POSITIVE_INFINITY;
+    for (let r = 1; r <= hold; r++) {
+      const cost = on[r] ?? Number.POSITIVE_INFINITY;
+      const longer = Math.min(r + 1, hold);
+      nextOn[longer] = Math.min(nextOn[longer] ?? Number.POSITIVE_INFINITY, cost + 1);
+    }
+    nextOff[1] = on[hold] ?? Number.POSITIVE_INFINITY;
+    for (let r = 1; r <= cap; r++) {
+      const cost = off[r] ?? Number.POSITIVE_INFINITY;
+      const longer = Math.min(r + 1, cap);
+      nextOff[longer] = Math.min(nextOff[longer] ?? Number.POSITIVE_INFINITY, cost);
+      if (r >= hold) startOn = Math.min(startOn, cost);
+    }
+    for (let r = 1; r <= firstCap; r++) {
+      const cost = first[r] ?? Number.POSITIVE_INFINITY;
+      const longer = Math.min(r + 1, firstCap);
+      nextFirst[longer] = Math.min(nextFirst[longer] ?? Number.POSITIVE_INFINITY, cost);
+      startOn = Math.min(startOn, cost);
+    }
+    nextOn[1] = Math.min(nextOn[1] ?? Number.POSITIVE_INFINITY, startOn + 1);
+    drop(k, nextOff);
+    drop(k, nextFirst);
+    on = nextOn;
+    off = nextOff;
+    first = nextFirst;
+  }
+  // The run ends: an absence of r minutes at its end misses any need in them (earlier ones were dropped).
+  const metToTheEnd = (r: number): boolean => !needed.slice(n - r).includes(true);
+  let best = Math.min(...on);
+  for (let r = 1; r <= cap; r++)
+    if (metToTheEnd(r)) best = Math.min(best, off[r] ?? Number.POSITIVE_INFINITY);
+  for (let r = 1; r <= firstCap; r++) {
+    if (metToTheEnd(r)) best = Math.min(best, first[r] ?? Number.POSITIVE_INFINITY);
+  }
+  return best;
 }
 
 /**

@@ -53,7 +53,7 @@ export interface Sizing {
   startupSeconds: number;
   oracle: number;
   oraclePeak: number;
-  /** A lower bound for policies that never flap (light, sporadic traffic); see flapFreeFloor. */
+  /** A lower bound for policies that never flap and keep every wait within the target; see flapFreeFloor. */
   flapFree: number;
   /**
    * The larger of that and an estimate for policies that never flap and cannot see the future (start-up,
@@ -83,7 +83,10 @@ export function sizing(workload: Workload, options: BenchOptions): Sizing {
   const firstMinute = (counts[0] ?? 0) * (service[0] ?? 0);
   const maxConsumers = Math.min(CONSUMER_CAP, Math.max(20, 3 * peakConsumers, bound.peakConsumers));
   const startupSeconds = workload.trace.startupSeconds ?? options.startupSeconds;
-  const flapFree = Math.max(bound.consumerMinutes, flapFreeFloor(workload, options.targetWaitSeconds));
+  const flapFree = Math.max(
+    bound.consumerMinutes,
+    flapFreeFloor(workload, options.targetWaitSeconds, counts.length + TAIL_MINUTES),
+  );
   return {
     peakConsumers: Math.min(peakConsumers, maxConsumers),
     initialConsumers:

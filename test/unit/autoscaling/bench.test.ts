@@ -11,7 +11,12 @@ import {
   testSeeds,
   trainingSeeds,
 } from "../../../bench/autoscaling/families.js";
-import { oracleBound, reactiveFloor } from "../../../bench/autoscaling/oracle.js";
+import {
+  fewestPresentMinutes,
+  flapFreeFloor,
+  oracleBound,
+  reactiveFloor,
+} from "../../../bench/autoscaling/oracle.js";
 import { kedaStyle, staticForPeak } from "../../../bench/autoscaling/policies.js";
 import { summarise } from "../../../bench/autoscaling/report.js";
 import { CONSUMER_CAP, runMqops, settingsFor, sizing, TAIL_MINUTES } from "../../../bench/autoscaling/run.js";
@@ -108,6 +113,110 @@ describe("reactiveFloor", () => {
       counts.map(() => 1),
     );
     expect(reactiveFloor(burst, 300, 60)).toBeGreaterThan(3 * oracleBound(burst, 300).consumerMinutes);
+  });
+});
+
+/** The fewest present minutes by trying every schedule: the rules of fewestPresentMinutes, spelled out. */
+function fewestByTrying(needed: readonly boolean[], lag: number, hold: number): number {
+  const n = needed.length;
+  let best = Number.POSITIVE_INFINITY;
+  for (let mask = 0; mask < 1 << n; mask++) {
+    const present = (k: number): boolean => ((mask >> k) & 1) === 1;
+    const stretches: number[] = [];
+    let length = 1;
+    for (let k = 1; k < n; k++) {
+      if (present(k) === present(k - 1)) length++;
+      else {
+        stretches.push(length);
+        length = 1;
+      }
+    }
+    stretches.push(length);
+    if (stretches.slice(1, -1).some((s) => s < hold)) continue;
+    const met = needed.every((need, m) => {
+      if (!need) return true;
+      for (let k = m; k <= Math.min(m + lag, n - 1); k++) if (present(k)) return true;
+      return false;
+    });
+    if (!met) continue;
+    let minutes = 0;
+    for (let k = 0; k < n; k++) if (present(k)) minutes++;
+    best = Math.min(best, minutes);
+  }
+  return best;
+}
+
+/**
+ * A policy that never flaps: one consumer while messages wait, none after the queue has been empty,
+ * but no action within 600 s of the previous one in the other direction.
+ */
+function oneWhileWaiting(): Autoscaler {
+  let last: { at: number; up: boolean } | undefined;
+  return {
+    decide({ now, windows, fleet }) {
+      const waiting = (windows.at(-1)?.queueSize ?? 0) > 0;
+      const want = waiting ? 1 : 0;
+      if (want === fleet.desired) return fleet.desired;
+      const up = want > fleet.desired;
+      if (last && last.up !== up && now - last.at <= 600) return fleet.desired;
+      last = { at: now, up };
+      return want;
+    },
+  };
+}
+
+describe("flapFreeFloor", () => {
+  it("finds the fewest present minutes that every schedule within the rules needs", () => {
+    const next = random(21);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(next() * 15);
+      const lag = Math.floor(next() * 4);
+      const hold = 1 + Math.floor(next() * 5);
+      const share = next() * 0.5;
+      const needed = Array.from({ length: n }, () => next() < share);
+      expect(
+        fewestPresentMinutes(needed, lag, hold),
+        `${needed.map(Number).join("")} lag ${lag} hold ${hold}`,
+      ).toBe(fewestByTrying(needed, lag, hold));
+    }
+  });
+
+  it("is never above what a run paid that kept every wait within the target and never flapped", () => {
+    const next = random(23);
+    let checked = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const minutes = 60 + Math.floor(next() * 120);
+      const rate = 0.02 + next() * 1.5;
+      const counts = Array.from({ length: minutes }, () => (next() < rate / (1 + rate) ? 1 : 0));
+      const workload = exactWorkload(
+        counts,
+        counts.map(() => 1),
+      );
+      const target = 120 + Math.floor(next() * 300);
+      const floor = flapFreeFloor(workload, target, minutes + 30);
+      const policies: Autoscaler[] = [oneWhileWaiting(), kedaStyle(1, 200), staticForPeak(1)];
+      for (const policy of policies) {
+        const result = simulate(workload, policy, { ...options(0), startupSeconds: next() * 60 });
+        const summary = summarise(result, target);
+        if (summary.max > target || summary.flaps > 0) continue;
+        checked++;
+        expect(result.consumerMinutes).toBeGreaterThanOrEqual(floor);
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it("binds on sporadic traffic, where the oracle batches messages a consumer-minute at a time", () => {
+    // A message every 15 minutes, each to be taken within 5: the oracle pays a minute for each. A policy
+    // that never flaps keeps a consumer at least 11 minutes at a time, which reaches two messages at most,
+    // and leaves it off at least 11 minutes between.
+    const counts = Array.from({ length: 240 }, (_, m) => (m % 15 === 0 ? 1 : 0));
+    const workload = exactWorkload(
+      counts,
+      counts.map(() => 1),
+    );
+    expect(oracleBound(workload, 300).consumerMinutes).toBe(16);
+    expect(flapFreeFloor(workload, 300, 270)).toBeGreaterThan(4 * 16);
   });
 });
 
