@@ -370,6 +370,8 @@ if (over.length > 0) {
   const rest = over.filter((r) => !light.includes(r) && !reactive.includes(r));
   const vsFloor = (r: TraceResult): number => run(r, "mqops").consumerMinutes / Math.max(1, r.size.reactive);
   const overFloor = over.filter((r) => vsFloor(r) > 1.6);
+  // Even with one message in twenty allowed to wait longer (the p95 bar), no policy that never flaps gets there.
+  const outOfReach = over.filter((r) => r.size.flapFreeP95 > 1.6 * r.size.oracle);
   console.log(
     `          why: ${light.length} light, sporadic traffic, where no policy that never flaps and keeps every wait within the ` +
       `target can be within 1.6x (proven: a consumer present within the target of each arrival, each stretch with or ` +
@@ -379,8 +381,9 @@ if (over.length > 0) {
       `${reactive.length ? ` (${byFamily(reactive)})` : ""}; ${rest.length} neither${rest.length ? ` (${byFamily(rest)})` : ""}. ` +
       `Against the larger floor (the estimate; oracle.ts), ${overFloor.length} trace(s) are above 1.6x` +
       (overFloor.length ? ` (${byFamily(overFloor)})` : "") +
-      ` and the worst is ${Math.max(...over.map(vsFloor)).toFixed(2)}x.` +
-      (light.length ? " So this bar and no flaps cannot both be met on these traces." : ""),
+      ` and the worst is ${Math.max(...over.map(vsFloor)).toFixed(2)}x. ` +
+      `With the p95 wait within the target instead of every wait, the proven floor is still above 1.6x on ` +
+      `${outOfReach.length} trace(s)${outOfReach.length ? ` (${byFamily(outOfReach)}): this bar and no flaps cannot both be met` : ""}.`,
   );
 }
 for (const r of worstBy(ratioOf).filter((r) => ratioOf(r) > 1.6)) {
@@ -413,7 +416,9 @@ if (aboveKeda.length > 0) {
   );
   const rest = aboveKeda.filter((r) => !byFlapping.includes(r));
   const kedaFlaps = byFlapping.reduce((sum, r) => sum + run(r, "keda(training)").flaps, 0);
-  const reachable = 1 - byFlapping.length / Math.max(1, judged.length);
+  // The bar asks for a p95 within the target: the floor that lets one message in twenty wait longer.
+  const outOfReach = judged.filter((r) => run(r, "keda(training)").consumerMinutes < r.size.flapFreeP95);
+  const reachable = 1 - outOfReach.length / Math.max(1, judged.length);
   console.log(
     `          ${aboveKeda.length} trace(s) above it: ${byFlapping.length} where keda(q/${keda.target}) pays less than any ` +
       `policy that never flaps and keeps every wait within the target can (the proven floor), by flapping ` +
@@ -426,7 +431,8 @@ if (aboveKeda.length > 0) {
             rest.reduce((sum, r) => sum + run(r, "keda(training)").consumerMinutes, 0),
           )
       ).toFixed(2)}x keda's consumer-minutes on them. ` +
-      `Without flapping at most ${(100 * reachable).toFixed(1)}% of traces can be at or below it` +
+      `With the p95 wait within the target, it still pays less than the proven floor on ${outOfReach.length}, so ` +
+      `without flapping at most ${(100 * reachable).toFixed(1)}% of traces can be at or below it` +
       (reachable < 0.9 ? ": this bar and no flaps cannot both be met." : "."),
   );
 }

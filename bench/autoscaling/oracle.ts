@@ -70,89 +70,120 @@ export function workConsumerMinutes(workload: Workload): number {
 /** Minutes a consumer brought in by a scale-out is paid for at least: a scale-in within 600 s is a flap. */
 const FLAP_FREE_HOLD_MINUTES = 11;
 
+/** Prices of a late message tried by flapFreeFloor when some may be late: each gives a valid bound. */
+const LATE_PRICES = [0.25, 0.5, 1, 2, 3, 4, 6, 8, 11, 15, 20, 30, 50, 100, 300, 1000];
+
 /**
- * A lower bound on the consumer-minutes of any policy in this simulator that keeps every message's wait
- * within `targetWaitSeconds` and never flaps, binding where traffic is too light for the oracle's bound.
- * A message arriving in minute m must be taken by a consumer present in one of minutes m..m + ⌈target / 60⌉
- * (fleets change only at minute ends, and a consumer is paid from its scale-out, before it is ready). A
- * policy that never flaps leaves at least FLAP_FREE_HOLD_MINUTES between two actions in opposite
- * directions, so a stretch of minutes with a consumer, begun by a scale-out from zero and ended by a
- * scale-in to zero, lasts at least that long (the last scale-out in it comes no sooner than its start, and
- * the scale-in after it more than 600 s later), and so does a stretch without one between a scale-in to
- * zero and the next scale-out. The run's first and last stretches may be shorter. The fewest minutes with
- * a consumer under those rules (fewestPresentMinutes, exact) bound the consumer-minutes from below.
+ * A lower bound on the consumer-minutes of any policy in this simulator that never flaps and lets at most
+ * `lateShare` of the messages wait longer than `targetWaitSeconds` (0: every wait within it; 0.05: the
+ * p95 wait within it), binding where traffic is too light for the oracle's bound.
+ * - A message arriving in minute m waits past the target unless a consumer is present in one of minutes
+ *   m..m + ⌈target / 60⌉ (fleets change only at minute ends, and a consumer is paid from its scale-out,
+ *   before it is ready).
+ * - A policy that never flaps leaves more than 600 s between two actions in opposite directions. So a
+ *   stretch of minutes with a consumer, begun by a scale-out from zero and ended by a scale-in to zero,
+ *   lasts at least FLAP_FREE_HOLD_MINUTES (the last scale-out in it comes no sooner than its start, and the
+ *   scale-in after it more than 600 s later), and so does a stretch without one between a scale-in to zero
+ *   and the next scale-out. The run's first and last stretches may be shorter.
+ * With no late messages allowed, the fewest minutes with a consumer under those rules (fewestPresentMinutes,
+ * exact) are the bound. With a share allowed, for any price λ ≥ 0 of a late message, the fewest minutes
+ * plus λ × the messages left without a consumer, less λ × the messages allowed late, is a lower bound
+ * (a schedule within the allowance pays at least that); the best of several prices is taken.
  */
-export function flapFreeFloor(workload: Workload, targetWaitSeconds: number, runMinutes: number): number {
-  const needed = Array.from({ length: Math.max(runMinutes, workload.counts.length) }, (_, m) => {
-    return (workload.counts[m] ?? 0) > 0;
-  });
-  return fewestPresentMinutes(needed, Math.ceil(targetWaitSeconds / 60), FLAP_FREE_HOLD_MINUTES);
+export function flapFreeFloor(
+  workload: Workload,
+  targetWaitSeconds: number,
+  runMinutes: number,
+  lateShare = 0,
+): number {
+  const { counts } = workload;
+  const messages = Array.from({ length: Math.max(runMinutes, counts.length) }, (_, m) => counts[m] ?? 0);
+  const lag = Math.ceil(targetWaitSeconds / 60);
+  if (lateShare <= 0) return fewestPresentMinutes(messages, lag, FLAP_FREE_HOLD_MINUTES);
+  const allowed = lateShare * messages.reduce((sum, n) => sum + n, 0);
+  let best = 0;
+  for (const price of LATE_PRICES) {
+    best = Math.max(
+      best,
+      fewestPresentMinutes(messages, lag, FLAP_FREE_HOLD_MINUTES, price) - price * allowed,
+    );
+  }
+  return best;
 }
 
 /**
- * The fewest minutes with a consumer present such that each minute m where `needed[m]` has one present in
- * minutes m..m + lag (within the run), where every stretch of presence or absence lasts at least `hold`
- * minutes, except the first (no action began it) and the last (the run ends). Exact: a shortest path over
- * (minute, present or not, how long the stretch has lasted, capped where nothing depends on more).
- * Infinity when no schedule meets it.
+ * The fewest minutes with a consumer present, plus `latePrice` for each message left without one, where
+ * the messages of minute m (`messages[m]`) need one present in minutes m..m + lag (within the run) and
+ * every stretch of presence or absence lasts at least `hold` minutes, except the first (no action began
+ * it) and the last (the run ends). With the default price every message must have one (Infinity when no
+ * schedule does that). Exact: a shortest path over (minute, present or not, how long the stretch has
+ * lasted, capped where nothing depends on more).
  */
-export function fewestPresentMinutes(needed: readonly boolean[], lag: number, hold: number): number {
-  const n = needed.length;
+export function fewestPresentMinutes(
+  messages: readonly number[],
+  lag: number,
+  hold: number,
+  latePrice = Number.POSITIVE_INFINITY,
+): number {
+  const n = messages.length;
   if (n === 0) return 0;
+  const INF = Number.POSITIVE_INFINITY;
+  const penalty = (count: number): number => (count > 0 ? latePrice * count : 0);
   // on[r]: present for r minutes (hold: hold or more, or the first stretch, which may end at any time).
   // off[r]: absent for r minutes since a scale-in (cap: at least hold and past the lag).
   // first[r]: absent since the run began, for r minutes (may end at any time).
   const cap = Math.max(hold, lag + 1);
   const firstCap = lag + 1;
-  let on = new Float64Array(hold + 1).fill(Number.POSITIVE_INFINITY);
-  let off = new Float64Array(cap + 1).fill(Number.POSITIVE_INFINITY);
-  let first = new Float64Array(firstCap + 1).fill(Number.POSITIVE_INFINITY);
+  let on = new Float64Array(hold + 1).fill(INF);
+  let off = new Float64Array(cap + 1).fill(INF);
+  let first = new Float64Array(firstCap + 1).fill(INF);
   on[hold] = 1;
   first[1] = 0;
-  // A stretch of r absent minutes ending at minute k misses the need of minute k - lag once r > lag.
-  const missed = (k: number, r: number): boolean => r > lag && k - lag >= 0 && needed[k - lag] === true;
-  const drop = (k: number, table: Float64Array): void => {
-    for (let r = 1; r < table.length; r++) if (missed(k, r)) table[r] = Number.POSITIVE_INFINITY;
+  // A stretch of r absent minutes ending at minute k leaves the messages of minute k - lag late once r > lag.
+  const charge = (k: number, table: Float64Array): void => {
+    const late = k - lag >= 0 ? penalty(messages[k - lag] ?? 0) : 0;
+    if (late > 0) for (let r = lag + 1; r < table.length; r++) table[r] = (table[r] ?? INF) + late;
   };
-  drop(0, first);
+  charge(0, first);
   for (let k = 1; k < n; k++) {
-    const nextOn = new Float64Array(hold + 1).fill(Number.POSITIVE_INFINITY);
-    const nextOff = new Float64Array(cap + 1).fill(Number.POSITIVE_INFINITY);
-    const nextFirst = new Float64Array(firstCap + 1).fill(Number.POSITIVE_INFINITY);
-    let startOn = Number.POSITIVE_INFINITY;
+    const nextOn = new Float64Array(hold + 1).fill(INF);
+    const nextOff = new Float64Array(cap + 1).fill(INF);
+    const nextFirst = new Float64Array(firstCap + 1).fill(INF);
+    let startOn = INF;
     for (let r = 1; r <= hold; r++) {
-      const cost = on[r] ?? Number.POSITIVE_INFINITY;
       const longer = Math.min(r + 1, hold);
-      nextOn[longer] = Math.min(nextOn[longer] ?? Number.POSITIVE_INFINITY, cost + 1);
+      nextOn[longer] = Math.min(nextOn[longer] ?? INF, (on[r] ?? INF) + 1);
     }
-    nextOff[1] = on[hold] ?? Number.POSITIVE_INFINITY;
+    nextOff[1] = on[hold] ?? INF;
     for (let r = 1; r <= cap; r++) {
-      const cost = off[r] ?? Number.POSITIVE_INFINITY;
+      const cost = off[r] ?? INF;
       const longer = Math.min(r + 1, cap);
-      nextOff[longer] = Math.min(nextOff[longer] ?? Number.POSITIVE_INFINITY, cost);
+      nextOff[longer] = Math.min(nextOff[longer] ?? INF, cost);
       if (r >= hold) startOn = Math.min(startOn, cost);
     }
     for (let r = 1; r <= firstCap; r++) {
-      const cost = first[r] ?? Number.POSITIVE_INFINITY;
+      const cost = first[r] ?? INF;
       const longer = Math.min(r + 1, firstCap);
-      nextFirst[longer] = Math.min(nextFirst[longer] ?? Number.POSITIVE_INFINITY, cost);
+      nextFirst[longer] = Math.min(nextFirst[longer] ?? INF, cost);
       startOn = Math.min(startOn, cost);
     }
-    nextOn[1] = Math.min(nextOn[1] ?? Number.POSITIVE_INFINITY, startOn + 1);
-    drop(k, nextOff);
-    drop(k, nextFirst);
+    nextOn[1] = Math.min(nextOn[1] ?? INF, startOn + 1);
+    charge(k, nextOff);
+    charge(k, nextFirst);
     on = nextOn;
     off = nextOff;
     first = nextFirst;
   }
-  // The run ends: an absence of r minutes at its end misses any need in them (earlier ones were dropped).
-  const metToTheEnd = (r: number): boolean => !needed.slice(n - r).includes(true);
+  // The run ends: an absence of r minutes at its end leaves the messages in those minutes that were not
+  // charged yet (the last min(r, lag) minutes; earlier ones were charged) without a consumer.
+  const lateAtEnd = (r: number): number => {
+    let late = 0;
+    for (let m = Math.max(0, n - Math.min(r, lag)); m < n; m++) late += penalty(messages[m] ?? 0);
+    return late;
+  };
   let best = Math.min(...on);
-  for (let r = 1; r <= cap; r++)
-    if (metToTheEnd(r)) best = Math.min(best, off[r] ?? Number.POSITIVE_INFINITY);
-  for (let r = 1; r <= firstCap; r++) {
-    if (metToTheEnd(r)) best = Math.min(best, first[r] ?? Number.POSITIVE_INFINITY);
-  }
+  for (let r = 1; r <= cap; r++) best = Math.min(best, (off[r] ?? INF) + lateAtEnd(r));
+  for (let r = 1; r <= firstCap; r++) best = Math.min(best, (first[r] ?? INF) + lateAtEnd(r));
   return best;
 }
 

@@ -55,6 +55,8 @@ export interface Sizing {
   oraclePeak: number;
   /** A lower bound for policies that never flap and keep every wait within the target; see flapFreeFloor. */
   flapFree: number;
+  /** A lower bound for policies that never flap and keep the p95 wait within the target; see flapFreeFloor. */
+  flapFreeP95: number;
   /**
    * The larger of that and an estimate for policies that never flap and cannot see the future (start-up,
    * a burst's fleet held for the flap window); see reactiveFloor. It explains traces, never judges them.
@@ -97,6 +99,7 @@ export function sizing(workload: Workload, options: BenchOptions): Sizing {
     oracle: bound.consumerMinutes,
     oraclePeak: bound.peakConsumers,
     flapFree,
+    flapFreeP95: flapFreeFloor(workload, options.targetWaitSeconds, counts.length + TAIL_MINUTES, 0.05),
     reactive: Math.max(flapFree, reactiveFloor(workload, options.targetWaitSeconds, startupSeconds)),
     work: workConsumerMinutes(workload),
     runMinutes: counts.length + TAIL_MINUTES,

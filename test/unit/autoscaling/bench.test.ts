@@ -116,9 +116,9 @@ describe("reactiveFloor", () => {
   });
 });
 
-/** The fewest present minutes by trying every schedule: the rules of fewestPresentMinutes, spelled out. */
-function fewestByTrying(needed: readonly boolean[], lag: number, hold: number): number {
-  const n = needed.length;
+/** What fewestPresentMinutes finds, by trying every schedule: its rules, spelled out. */
+function fewestByTrying(messages: readonly number[], lag: number, hold: number, latePrice: number): number {
+  const n = messages.length;
   let best = Number.POSITIVE_INFINITY;
   for (let mask = 0; mask < 1 << n; mask++) {
     const present = (k: number): boolean => ((mask >> k) & 1) === 1;
@@ -133,15 +133,14 @@ function fewestByTrying(needed: readonly boolean[], lag: number, hold: number): 
     }
     stretches.push(length);
     if (stretches.slice(1, -1).some((s) => s < hold)) continue;
-    const met = needed.every((need, m) => {
-      if (!need) return true;
-      for (let k = m; k <= Math.min(m + lag, n - 1); k++) if (present(k)) return true;
-      return false;
+    let cost = 0;
+    for (let k = 0; k < n; k++) if (present(k)) cost++;
+    messages.forEach((count, m) => {
+      if (count <= 0) return;
+      for (let k = m; k <= Math.min(m + lag, n - 1); k++) if (present(k)) return;
+      cost += latePrice * count;
     });
-    if (!met) continue;
-    let minutes = 0;
-    for (let k = 0; k < n; k++) if (present(k)) minutes++;
-    best = Math.min(best, minutes);
+    best = Math.min(best, cost);
   }
   return best;
 }
@@ -173,18 +172,22 @@ describe("flapFreeFloor", () => {
       const lag = Math.floor(next() * 4);
       const hold = 1 + Math.floor(next() * 5);
       const share = next() * 0.5;
-      const needed = Array.from({ length: n }, () => next() < share);
-      expect(
-        fewestPresentMinutes(needed, lag, hold),
-        `${needed.map(Number).join("")} lag ${lag} hold ${hold}`,
-      ).toBe(fewestByTrying(needed, lag, hold));
+      const messages = Array.from({ length: n }, () => (next() < share ? 1 + Math.floor(next() * 3) : 0));
+      // Every message within the target, or each one left without a consumer priced.
+      const price = trial % 2 === 0 ? Number.POSITIVE_INFINITY : next() * 8;
+      const what = `${messages.join(",")} lag ${lag} hold ${hold} price ${price}`;
+      expect(fewestPresentMinutes(messages, lag, hold, price), what).toBeCloseTo(
+        fewestByTrying(messages, lag, hold, price),
+        9,
+      );
     }
   });
 
-  it("is never above what a run paid that kept every wait within the target and never flapped", () => {
+  it("is never above what a run paid that never flapped and kept its waits within the target", () => {
     const next = random(23);
-    let checked = 0;
-    for (let trial = 0; trial < 60; trial++) {
+    let strict = 0;
+    let p95 = 0;
+    for (let trial = 0; trial < 80; trial++) {
       const minutes = 60 + Math.floor(next() * 120);
       const rate = 0.02 + next() * 1.5;
       const counts = Array.from({ length: minutes }, () => (next() < rate / (1 + rate) ? 1 : 0));
@@ -193,17 +196,26 @@ describe("flapFreeFloor", () => {
         counts.map(() => 1),
       );
       const target = 120 + Math.floor(next() * 300);
-      const floor = flapFreeFloor(workload, target, minutes + 30);
+      const every = flapFreeFloor(workload, target, minutes + 30);
+      const most = flapFreeFloor(workload, target, minutes + 30, 0.05);
+      expect(most).toBeLessThanOrEqual(every);
       const policies: Autoscaler[] = [oneWhileWaiting(), kedaStyle(1, 200), staticForPeak(1)];
       for (const policy of policies) {
         const result = simulate(workload, policy, { ...options(0), startupSeconds: next() * 60 });
         const summary = summarise(result, target);
-        if (summary.max > target || summary.flaps > 0) continue;
-        checked++;
-        expect(result.consumerMinutes).toBeGreaterThanOrEqual(floor);
+        if (summary.flaps > 0) continue;
+        if (summary.max <= target) {
+          strict++;
+          expect(result.consumerMinutes).toBeGreaterThanOrEqual(every);
+        }
+        if (summary.p95 <= target) {
+          p95++;
+          expect(result.consumerMinutes).toBeGreaterThanOrEqual(most);
+        }
       }
     }
-    expect(checked).toBeGreaterThan(60);
+    expect(strict).toBeGreaterThan(60);
+    expect(p95).toBeGreaterThan(strict);
   });
 
   it("binds on sporadic traffic, where the oracle batches messages a consumer-minute at a time", () => {
@@ -216,7 +228,12 @@ describe("flapFreeFloor", () => {
       counts.map(() => 1),
     );
     expect(oracleBound(workload, 300).consumerMinutes).toBe(16);
-    expect(flapFreeFloor(workload, 300, 270)).toBeGreaterThan(4 * 16);
+    const every = flapFreeFloor(workload, 300, 270);
+    expect(every).toBeGreaterThan(4 * 16);
+    // With 5% of the messages allowed to wait longer (0.8 of one here), less than one stretch is saved.
+    const most = flapFreeFloor(workload, 300, 270, 0.05);
+    expect(most).toBeLessThan(every);
+    expect(most).toBeGreaterThan(every - 11);
   });
 });
 
