@@ -1,3 +1,4 @@
+import { fleetNeed } from "./fleet-need.js";
 import { FLAP_SECONDS } from "./scale-in-need.js";
 import type { ScalingSettings } from "./settings.js";
 
@@ -9,17 +10,17 @@ export interface Deferral {
   until: number;
   /** The longest a message is expected to wait if the scale-out waits until then, in seconds. */
   worstWaitSeconds: number;
+  /** Consumers the scale-out after the window is expected to ask for. */
+  helpedBy: number;
 }
 
 /**
  * Whether a scale-out that would reverse the last scale-in within FLAP_SECONDS (a flap) can wait until it
  * no longer does, with every message still taken within the wait target. The fleet asked for now
  * (`consumers`, each taking `perConsumerMinute`) carries on until consumers started after the flap window
- * take messages: T = the rest of the window, a decision period and the start-up. First in, first out, a
- * message joining the queue then waits what the backlog grew to: waiting / capacity + T × (arrivals /
- * capacity − 1); a message already queued waited at most a minute before the window showed it. If that
- * stays within the target the scale-out waits, and the one made after the window sizes for the backlog.
- * Undefined when there is no scale-in to reverse or the wait would pass the target.
+ * take messages: T = the rest of the window, a decision period and the start-up (see waitsIfDeferred).
+ * If every wait stays within the target the scale-out waits, and the one made after the window sizes for
+ * the backlog. Undefined when there is no scale-in to reverse or a wait would pass the target.
  */
 export function deferScaleOut(
   now: number,
@@ -33,14 +34,62 @@ export function deferScaleOut(
   if (lastScaleInAt === undefined) return undefined;
   const until = lastScaleInAt + FLAP_SECONDS + DECISION_SECONDS;
   if (now >= until) return undefined;
-  const helpIn = until - now + settings.consumerStartupSeconds;
-  const capacity = consumers * perConsumerMinute;
-  let worstWaitSeconds: number;
-  if (capacity <= 0) {
-    worstWaitSeconds = helpIn + DECISION_SECONDS;
-  } else {
-    const behind = Math.max(0, arrivalsPerMinute / capacity - 1);
-    worstWaitSeconds = (60 * waiting) / capacity + helpIn * behind + DECISION_SECONDS;
-  }
-  return worstWaitSeconds <= settings.targetWaitSeconds ? { until, worstWaitSeconds } : undefined;
+  const waits = waitsIfDeferred(
+    until - now,
+    consumers,
+    waiting,
+    arrivalsPerMinute,
+    perConsumerMinute,
+    settings,
+  );
+  return waits.worstSeconds <= settings.targetWaitSeconds
+    ? { until, worstWaitSeconds: waits.worstSeconds, helpedBy: waits.helpedBy }
+    : undefined;
+}
+
+export interface DeferredWaits {
+  /** The longest a message waits, a minute of metric delay included, in seconds. */
+  worstSeconds: number;
+  /** Consumers assumed once the help takes messages. */
+  helpedBy: number;
+}
+
+/**
+ * The waits if a scale-out is made `untilSeconds` from now, first in, first out, as fluid. Until its
+ * consumers take messages (help, `h` = untilSeconds + the start-up), the fleet asked for now takes what it
+ * can; from then on the fleet that decision asks for (fleetNeed's target for the backlog it will see,
+ * within maxStep and maxConsumers) helps. A message joining t seconds from now finds the backlog
+ * A(t) = waiting + (arrivals − capacity) × t ahead of it and waits the lesser of
+ * - A(t) / capacity, if the present fleet takes them all before the help arrives, and
+ * - h − t + (A(t) − capacity × (h − t)) / the helping fleet's capacity, if not;
+ * each wait then gets the minute of metric delay added (the window showed the backlog a minute late).
+ * Counting only the first of them, as this guard did before, took a message joining a minute before the
+ * help as waiting for the present fleet alone: the guard scaled out, a flap, for waits the help keeps
+ * within the target. Both are straight lines in t, so the wait is greatest where they cross or at either
+ * end.
+ */
+export function waitsIfDeferred(
+  untilSeconds: number,
+  consumers: number,
+  waiting: number,
+  arrivalsPerMinute: number,
+  perConsumerMinute: number,
+  settings: ScalingSettings,
+): DeferredWaits {
+  const h = untilSeconds + settings.consumerStartupSeconds;
+  const c = (consumers * perConsumerMinute) / 60;
+  const l = arrivalsPerMinute / 60;
+  const seen = Math.max(0, waiting + (l - c) * untilSeconds);
+  const need = fleetNeed(arrivalsPerMinute, arrivalsPerMinute, seen, perConsumerMinute, settings).target;
+  const helped = Math.max(consumers, Math.min(need, consumers + settings.maxStep, settings.maxConsumers));
+  const c2 = (helped * perConsumerMinute) / 60;
+  // Each wait as a + b × t: served by the present fleet alone, or helped after h.
+  const alone = c > 0 ? { a: waiting / c, b: (l - c) / c } : { a: Number.POSITIVE_INFINITY, b: 0 };
+  const after =
+    c2 > 0 ? { a: h + (waiting - c * h) / c2, b: l / c2 - 1 } : { a: Number.POSITIVE_INFINITY, b: 0 };
+  const waitAt = (t: number): number => Math.min(alone.a + alone.b * t, after.a + after.b * t);
+  const crossing = l > 0 ? (c * h - waiting) / l : h;
+  const points = [0, h, Math.min(h, Math.max(0, crossing))];
+  const worstSeconds = Math.max(...points.map(waitAt)) + DECISION_SECONDS;
+  return { worstSeconds, helpedBy: helped };
 }

@@ -72,7 +72,7 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
         return hold(
           input,
           "ok",
-          `${latest.queueSize} message(s) waiting with no consumers, but a scale-out before ${clock(deferral.until)} would reverse the scale-in to zero within ten minutes, and waiting keeps them within ${Math.round(deferral.worstWaitSeconds)} s`,
+          `${latest.queueSize} message(s) waiting with no consumers, but a scale-out before ${clock(deferral.until)} would reverse the scale-in to zero within ten minutes, and waiting keeps them within ${Math.round(deferral.worstWaitSeconds)} s, the ${deferral.helpedBy} asked for then taking the backlog`,
           estimates,
         );
       }
@@ -143,7 +143,7 @@ function decideOnMetrics(
     );
     if (deferral) {
       return holdWith(
-        `${estimates.requiredConsumers} needed, but a scale-out before ${clock(deferral.until)} would reverse the last scale-in within ten minutes, and waiting keeps messages within ${Math.round(deferral.worstWaitSeconds)} s; ${summary}`,
+        `${estimates.requiredConsumers} needed, but a scale-out before ${clock(deferral.until)} would reverse the last scale-in within ten minutes, and waiting keeps messages within ${Math.round(deferral.worstWaitSeconds)} s, the ${deferral.helpedBy} asked for then taking the backlog; ${summary}`,
       );
     }
     const scaleOutWaitsUntil = (input.lastScaleOutAt ?? -Infinity) + settings.scaleOutCooldownSeconds;
