@@ -1,4 +1,5 @@
 import { fleetNeed } from "./fleet-need.js";
+import type { LateTally } from "./late-messages.js";
 import { FLAP_SECONDS } from "./scale-in-need.js";
 import type { ScalingSettings } from "./settings.js";
 
@@ -12,15 +13,26 @@ export interface Deferral {
   worstWaitSeconds: number;
   /** Consumers the scale-out after the window is expected to ask for. */
   helpedBy: number;
+  /** Messages expected to wait past the target meanwhile: 0 unless the late-message budget allows some. */
+  lateMessages: number;
+  /** That budget, when it allowed them: flapGuardLateShare of the arrivals read, less those already late. */
+  budget?: LateTally & { allowed: number };
 }
 
 /**
  * Whether a scale-out that would reverse the last scale-in within FLAP_SECONDS (a flap) can wait until it
- * no longer does, with every message still taken within the wait target. The fleet asked for now
- * (`consumers`, each taking `perConsumerMinute`) carries on until consumers started after the flap window
- * take messages: T = the rest of the window, a decision period and the start-up (see waitsIfDeferred).
- * If every wait stays within the target the scale-out waits, and the one made after the window sizes for
- * the backlog. Undefined when there is no scale-in to reverse or a wait would pass the target.
+ * no longer does. The fleet asked for now (`consumers`, each taking `perConsumerMinute`) carries on until
+ * consumers started after the flap window take messages: T = the rest of the window, a decision period and
+ * the start-up (see waitsIfDeferred). If every wait stays within the target the scale-out waits, and the
+ * one made after the window sizes for the backlog.
+ *
+ * Otherwise, with `settings.flapGuardLateShare` above 0, it may still wait when the messages expected to
+ * wait past the target are no more than that share of the arrivals the history read shows (up to an hour),
+ * less those it shows already late (`lateSoFar`, asked for only then). The bar is the 95th percentile of
+ * waits, not every wait; and since what is already late in the hour is taken off, deferrals one after the
+ * other cannot add up past the share within any hour the policy reads. Never while a message waiting now
+ * already would wait past the target with consumers to take it. Undefined when there is no scale-in to
+ * reverse or neither test holds.
  */
 export function deferScaleOut(
   now: number,
@@ -30,6 +42,7 @@ export function deferScaleOut(
   arrivalsPerMinute: number,
   perConsumerMinute: number,
   settings: ScalingSettings,
+  lateSoFar?: () => LateTally,
 ): Deferral | undefined {
   if (lastScaleInAt === undefined) return undefined;
   const until = lastScaleInAt + FLAP_SECONDS + DECISION_SECONDS;
@@ -42,9 +55,14 @@ export function deferScaleOut(
     perConsumerMinute,
     settings,
   );
-  return waits.worstSeconds <= settings.targetWaitSeconds
-    ? { until, worstWaitSeconds: waits.worstSeconds, helpedBy: waits.helpedBy }
-    : undefined;
+  const deferral = { until, worstWaitSeconds: waits.worstSeconds, helpedBy: waits.helpedBy };
+  if (waits.worstSeconds <= settings.targetWaitSeconds) return { ...deferral, lateMessages: 0 };
+  const share = settings.flapGuardLateShare;
+  if (!(share > 0) || lateSoFar === undefined || (consumers > 0 && waits.waitingLate)) return undefined;
+  const tally = lateSoFar();
+  const allowed = share * tally.arrivals - tally.late;
+  if (waits.lateMessages > allowed) return undefined;
+  return { ...deferral, lateMessages: waits.lateMessages, budget: { ...tally, allowed } };
 }
 
 export interface DeferredWaits {
@@ -52,6 +70,10 @@ export interface DeferredWaits {
   worstSeconds: number;
   /** Consumers assumed once the help takes messages. */
   helpedBy: number;
+  /** Messages, waiting now or joining before the help, whose wait (metric delay included) passes the target. */
+  lateMessages: number;
+  /** Whether the messages waiting now are among them. */
+  waitingLate: boolean;
 }
 
 /**
@@ -66,7 +88,8 @@ export interface DeferredWaits {
  * Counting only the first of them, as this guard did before, took a message joining a minute before the
  * help as waiting for the present fleet alone: the guard scaled out, a flap, for waits the help keeps
  * within the target. Both are straight lines in t, so the wait is greatest where they cross or at either
- * end.
+ * end, and the messages whose wait passes the target joined in one stretch, where both lines are above
+ * it (the messages waiting now count whole when the first wait is).
  */
 export function waitsIfDeferred(
   untilSeconds: number,
@@ -91,5 +114,16 @@ export function waitsIfDeferred(
   const crossing = l > 0 ? (c * h - waiting) / l : h;
   const points = [0, h, Math.min(h, Math.max(0, crossing))];
   const worstSeconds = Math.max(...points.map(waitAt)) + DECISION_SECONDS;
-  return { worstSeconds, helpedBy: helped };
+  const limit = settings.targetWaitSeconds - DECISION_SECONDS;
+  let from = 0;
+  let to = h;
+  for (const { a, b } of [alone, after]) {
+    if (b === 0) {
+      if (a <= limit) to = from;
+    } else if (b > 0) from = Math.max(from, (limit - a) / b);
+    else to = Math.min(to, (limit - a) / b);
+  }
+  const waitingLate = waiting > 0 && waitAt(0) > limit;
+  const lateMessages = (waitingLate ? waiting : 0) + l * Math.max(0, to - from);
+  return { worstSeconds, helpedBy: helped, lateMessages, waitingLate };
 }

@@ -1,8 +1,9 @@
-import { deferScaleOut } from "./flap-guard.js";
+import { type Deferral, deferScaleOut } from "./flap-guard.js";
+import { lateInHistory } from "./late-messages.js";
 import { type CompleteWindow, isComplete } from "./metrics.js";
 import { estimate } from "./policy-estimates.js";
 import { readHistory } from "./policy-history.js";
-import { clock, describe } from "./policy-reason.js";
+import { clock, describe, round } from "./policy-reason.js";
 import type {
   DataQuality,
   ScalingAction,
@@ -13,6 +14,7 @@ import type {
 import { patternHold } from "./recurring-load.js";
 import { scaleInNeed } from "./scale-in-need.js";
 import { quietEnough, zeroLastLasted } from "./scale-to-zero.js";
+import type { ScalingSettings } from "./settings.js";
 
 export type {
   DataQuality,
@@ -66,13 +68,14 @@ export function decideConsumers(input: ScalingInput): ScalingDecision {
             estimates.arrivalsPerMinute,
             estimates.servicePerConsumerMinute,
             settings,
+            () => lateInHistory(history, settings.targetWaitSeconds),
           )
         : undefined;
       if (deferral && settings.scaleToZero.enabled) {
         return hold(
           input,
           "ok",
-          `${latest.queueSize} message(s) waiting with no consumers, but a scale-out before ${clock(deferral.until)} would reverse the scale-in to zero within ten minutes, and waiting keeps them within ${Math.round(deferral.worstWaitSeconds)} s, the ${deferral.helpedBy} asked for then taking the backlog`,
+          `${latest.queueSize} message(s) waiting with no consumers, but a scale-out before ${clock(deferral.until)} would reverse the scale-in to zero within ten minutes, and ${waitingOut(deferral, settings)}`,
           estimates,
         );
       }
@@ -140,10 +143,11 @@ function decideOnMetrics(
       estimates.sustainedArrivalsPerMinute,
       estimates.servicePerConsumerMinute,
       settings,
+      () => lateInHistory(history, settings.targetWaitSeconds),
     );
     if (deferral) {
       return holdWith(
-        `${estimates.requiredConsumers} needed, but a scale-out before ${clock(deferral.until)} would reverse the last scale-in within ten minutes, and waiting keeps messages within ${Math.round(deferral.worstWaitSeconds)} s, the ${deferral.helpedBy} asked for then taking the backlog; ${summary}`,
+        `${estimates.requiredConsumers} needed, but a scale-out before ${clock(deferral.until)} would reverse the last scale-in within ten minutes, and ${waitingOut(deferral, settings)}; ${summary}`,
       );
     }
     const scaleOutWaitsUntil = (input.lastScaleOutAt ?? -Infinity) + settings.scaleOutCooldownSeconds;
@@ -195,6 +199,16 @@ function decideOnMetrics(
     }
   }
   return holdWith(`${base} meets the wait target${notZero}; ${summary}`);
+}
+
+/** What waiting out the flap window costs, in words: the longest wait, and the messages it makes late. */
+function waitingOut(deferral: Deferral, settings: ScalingSettings): string {
+  const worst = `${Math.round(deferral.worstWaitSeconds)} s, counting the ${deferral.helpedBy} consumer(s) asked for then`;
+  const { budget } = deferral;
+  if (!budget) return `waiting keeps messages within ${worst}`;
+  const late = round(deferral.lateMessages);
+  const share = `${round(100 * settings.flapGuardLateShare)}%`;
+  return `waiting lets about ${late} message(s) wait past the ${settings.targetWaitSeconds} s target (at most ${worst}): the late-message budget (flapGuardLateShare ${share} of ${Math.round(budget.arrivals)} arrivals read, less ${round(budget.late)} already late) allows ${round(Math.max(0, budget.allowed))}`;
 }
 
 function hold(
