@@ -1,6 +1,7 @@
 import { arrivalEpisodes } from "./arrivals.js";
 import { covers, type History } from "./policy-history.js";
 import type { ScalingInput } from "./policy-types.js";
+import { FLAP_SECONDS } from "./scale-in-need.js";
 import type { ScalingSettings } from "./settings.js";
 
 /** Fewer messages than this in the history's one stretch of arrivals are sporadic traffic, not a finished batch. */
@@ -25,6 +26,13 @@ const RETURN_SECONDS = 3_600;
 const RETURN_HOLD_SECONDS = 6 * 3_600;
 
 /**
+ * The likeliest a message within the flap window may be for the fleet to go to zero, when that is judged
+ * from a return from zero older than the history read (see knownReturnStretch): one message in six hours
+ * (RETURN_HOLD_SECONDS, the hold above) makes one within ten minutes about 2.7% likely.
+ */
+const MAX_RETURN_CHANCE = 1 - Math.exp(-FLAP_SECONDS / RETURN_HOLD_SECONDS);
+
+/**
  * How long the fleet stayed at zero the last time, if it is at one consumer now because of a scale-out
  * from zero within the last RETURN_HOLD_SECONDS: with no scale-in since, the last scale-out ended at one
  * and so began at zero, and the scale-in before it went to zero. A return longer ago no longer counts, so
@@ -39,6 +47,19 @@ export function zeroLastLasted(input: ScalingInput): number | undefined {
 }
 
 /**
+ * A stretch, in seconds up to now, in which the carried last scale-in and scale-out show a message came: at
+ * one consumer with no scale-in since the last scale-out, that scale-out came from zero, brought by a
+ * message. The stretch runs from the scale-in to zero before it (from the scale-out itself when none is on
+ * record: how long the queue had been at zero is unknown). Undefined otherwise.
+ */
+export function knownReturnStretch(input: ScalingInput): number | undefined {
+  const { lastScaleInAt, lastScaleOutAt, now } = input;
+  if (input.fleet.desired !== 1 || lastScaleOutAt === undefined) return undefined;
+  if (lastScaleInAt !== undefined && lastScaleInAt >= lastScaleOutAt) return undefined;
+  return now - (lastScaleInAt ?? lastScaleOutAt);
+}
+
+/**
  * Whether the fleet may go to zero: no arrivals and an empty queue for the whole quiet period, and no
  * sign in the history read (up to an hour) that messages come further apart than that.
  *
@@ -47,12 +68,15 @@ export function zeroLastLasted(input: ScalingInput): number | undefined {
  * first minutes, goes to zero once it has been empty for two minutes. Messages that keep coming back at
  * random (separate stretches of arrivals in the history read) may come back within the flap window
  * however long the queue has been quiet, so one consumer stays; only history with no arrivals, or with a
- * single batch of them (a burst that is over), lets the fleet go to zero.
+ * single batch of them (a burst that is over), lets the fleet go to zero. A silent history is not enough
+ * either when a message brought the fleet back from zero before it (`knownReturnSeconds`, see
+ * knownReturnStretch) too recently for a message within the flap window to be unlikely.
  */
 export function quietEnough(
   history: History,
   settings: ScalingSettings,
   zeroLastLasted?: number,
+  knownReturnSeconds?: number,
 ): { quiet: boolean; why: string } {
   if (zeroLastLasted !== undefined && zeroLastLasted < RETURN_SECONDS) {
     return {
@@ -84,6 +108,19 @@ export function quietEnough(
   }
   if (episodes.length === 1 && (episodes[0] ?? 0) < MIN_BATCH_MESSAGES) {
     return { quiet: false, why: `sporadic messages (${episodes[0]}) in the last ${history.spanMinutes} min` };
+  }
+  // A silent hour does not show a sporadic queue's rate, but a message that brought the fleet back from
+  // zero before that hour does: as Poisson arrivals, one message in the stretch makes one within the flap
+  // window 1 − exp(−window / stretch) likely, and the fleet goes to zero only once that is small.
+  if (episodes.length === 0 && knownReturnSeconds !== undefined) {
+    const chance = 1 - Math.exp(-FLAP_SECONDS / knownReturnSeconds);
+    if (chance > MAX_RETURN_CHANCE) {
+      const pct = (p: number): string => `${(100 * p).toFixed(1)}%`;
+      return {
+        quiet: false,
+        why: `a message brought a consumer back from zero within the last ${Math.round(knownReturnSeconds / 60)} min: one message in that time makes one within ${FLAP_SECONDS / 60} min ${pct(chance)} likely, more than the ${pct(MAX_RETURN_CHANCE)} six hours allow; one consumer stays`,
+      };
+    }
   }
   const what = episodes.length === 0 ? "no arrivals" : "one batch that is over";
   return {

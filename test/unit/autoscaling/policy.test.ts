@@ -248,11 +248,31 @@ describe("decideConsumers", () => {
     // Six hours after that return the rule has run out: a queue that went quiet for good reaches zero.
     const returnedLongAgo = { lastScaleInAt: now - 6 * 3_600 - 1_500, lastScaleOutAt: now - 6 * 3_600 };
     expect(decideConsumers(input(silent, 1, settings, returnedLongAgo)).desired).toBe(0);
-    // Two hours at zero the last time say nothing of the kind; nor does a scale-in since the scale-out.
-    const longAgo = { lastScaleInAt: now - 10_000, lastScaleOutAt: now - 2_800 };
+    // Six hours at zero the last time say nothing of the kind; nor does a scale-in since the scale-out.
+    const longAgo = { lastScaleInAt: now - 6 * 3_600 - 2_800, lastScaleOutAt: now - 2_800 };
     expect(decideConsumers(input(silent, 1, settings, longAgo)).desired).toBe(0);
     const scaledInSince = { lastScaleInAt: now - 4_000, lastScaleOutAt: now - 7_000 };
     expect(decideConsumers(input(silent, 1, settings, scaledInSince)).desired).toBe(0);
+  });
+
+  it("keeps one consumer while a return from zero before the hour read makes a message soon likely", () => {
+    const settings = { scaleToZero: { enabled: true, quietPeriodSeconds: 900 } };
+    const silent = history(steady(60, 0, 1), MU);
+    const now = endOf(silent);
+    // A message brought the fleet back from zero two hours ago (how long it had been at zero is not on
+    // record): one message in two hours makes one within ten minutes 8% likely. One consumer stays.
+    const firstReturn = decideConsumers(input(silent, 1, settings, { lastScaleOutAt: now - 7_200 }));
+    expect(firstReturn.desired).toBe(1);
+    expect(firstReturn.reason).toMatch(/back from zero within the last 120 min: .* 8\.0% likely/);
+    // An hour at zero before that return (not a quick one): one message in three hours, 5.4%.
+    const slowReturn = { lastScaleInAt: now - 3 * 3_600, lastScaleOutAt: now - 7_200 };
+    expect(decideConsumers(input(silent, 1, settings, slowReturn)).desired).toBe(1);
+    // Seven hours since the scale-in to zero: 2.4%, below what six hours allow, and the fleet goes.
+    const longStretch = { lastScaleInAt: now - 7 * 3_600, lastScaleOutAt: now - 7_200 };
+    expect(decideConsumers(input(silent, 1, settings, longStretch)).desired).toBe(0);
+    // A batch the hour still shows is judged by the hour itself: once it is over, the fleet goes.
+    const batch = history([...steady(5, 60, 3), ...steady(55, 0, 3)], MU);
+    expect(decideConsumers(input(batch, 1, settings, { lastScaleOutAt: now - 3_500 })).desired).toBe(0);
   });
 
   it("does not scale to zero before its history is twice the quiet period long", () => {
