@@ -137,6 +137,9 @@ export function fewestPresentMinutes(
   let on = new Float64Array(hold + 1).fill(INF);
   let off = new Float64Array(cap + 1).fill(INF);
   let first = new Float64Array(firstCap + 1).fill(INF);
+  let nextOn = new Float64Array(hold + 1);
+  let nextOff = new Float64Array(cap + 1);
+  let nextFirst = new Float64Array(firstCap + 1);
   on[hold] = 1;
   first[1] = 0;
   // A stretch of r absent minutes ending at minute k leaves the messages of minute k - lag late once r > lag.
@@ -146,9 +149,9 @@ export function fewestPresentMinutes(
   };
   charge(0, first);
   for (let k = 1; k < n; k++) {
-    const nextOn = new Float64Array(hold + 1).fill(INF);
-    const nextOff = new Float64Array(cap + 1).fill(INF);
-    const nextFirst = new Float64Array(firstCap + 1).fill(INF);
+    nextOn.fill(INF);
+    nextOff.fill(INF);
+    nextFirst.fill(INF);
     let startOn = INF;
     for (let r = 1; r <= hold; r++) {
       const longer = Math.min(r + 1, hold);
@@ -170,9 +173,9 @@ export function fewestPresentMinutes(
     nextOn[1] = Math.min(nextOn[1] ?? INF, startOn + 1);
     charge(k, nextOff);
     charge(k, nextFirst);
-    on = nextOn;
-    off = nextOff;
-    first = nextFirst;
+    [on, nextOn] = [nextOn, on];
+    [off, nextOff] = [nextOff, off];
+    [first, nextFirst] = [nextFirst, first];
   }
   // The run ends: an absence of r minutes at its end leaves the messages in those minutes that were not
   // charged yet (the last min(r, lag) minutes; earlier ones were charged) without a consumer.
