@@ -85,9 +85,10 @@ export function sizing(workload: Workload, options: BenchOptions): Sizing {
   const firstMinute = (counts[0] ?? 0) * (service[0] ?? 0);
   const maxConsumers = Math.min(CONSUMER_CAP, Math.max(20, 3 * peakConsumers, bound.peakConsumers));
   const startupSeconds = workload.trace.startupSeconds ?? options.startupSeconds;
+  const runMinutes = counts.length + TAIL_MINUTES;
   const flapFree = Math.max(
     bound.consumerMinutes,
-    flapFreeFloor(workload, options.targetWaitSeconds, counts.length + TAIL_MINUTES),
+    flapFreeFloor(workload, options.targetWaitSeconds, runMinutes),
   );
   return {
     peakConsumers: Math.min(peakConsumers, maxConsumers),
@@ -99,10 +100,10 @@ export function sizing(workload: Workload, options: BenchOptions): Sizing {
     oracle: bound.consumerMinutes,
     oraclePeak: bound.peakConsumers,
     flapFree,
-    flapFreeP95: flapFreeFloor(workload, options.targetWaitSeconds, counts.length + TAIL_MINUTES, 0.05),
+    flapFreeP95: flapFreeFloor(workload, options.targetWaitSeconds, runMinutes, 0.05),
     reactive: Math.max(flapFree, reactiveFloor(workload, options.targetWaitSeconds, startupSeconds)),
     work: workConsumerMinutes(workload),
-    runMinutes: counts.length + TAIL_MINUTES,
+    runMinutes,
     capped: bound.peakConsumers > CONSUMER_CAP,
   };
 }

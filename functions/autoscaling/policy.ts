@@ -13,7 +13,7 @@ import type {
 } from "./policy-types.js";
 import { patternHold } from "./recurring-load.js";
 import { scaleInNeed } from "./scale-in-need.js";
-import { knownReturnStretch, quietEnough, zeroLastLasted } from "./scale-to-zero.js";
+import { quietEnough, returnFromZero } from "./scale-to-zero.js";
 import type { ScalingSettings } from "./settings.js";
 
 export type {
@@ -165,7 +165,7 @@ function decideOnMetrics(
   // At one consumer with scale-to-zero on, a hold says why the fleet does not go to zero (unless busy).
   let notZero = "";
   if (settings.scaleToZero.enabled && base > 0) {
-    const quiet = quietEnough(history, settings, zeroLastLasted(input), knownReturnStretch(input));
+    const quiet = quietEnough(history, settings, now, returnFromZero(input));
     if (quiet.quiet) {
       if (now < scaleInWaitsUntil) {
         return holdWith(`idle, but scale-in cooldown runs until ${clock(scaleInWaitsUntil)}`);

@@ -27,36 +27,28 @@ const RETURN_HOLD_SECONDS = 6 * 3_600;
 
 /**
  * The likeliest a message within the flap window may be for the fleet to go to zero, when that is judged
- * from a return from zero older than the history read (see knownReturnStretch): one message in six hours
+ * from a return from zero older than the history read (see quietEnough): one message in six hours
  * (RETURN_HOLD_SECONDS, the hold above) makes one within ten minutes about 2.7% likely.
  */
 const MAX_RETURN_CHANCE = 1 - Math.exp(-FLAP_SECONDS / RETURN_HOLD_SECONDS);
 
-/**
- * How long the fleet stayed at zero the last time, if it is at one consumer now because of a scale-out
- * from zero within the last RETURN_HOLD_SECONDS: with no scale-in since, the last scale-out ended at one
- * and so began at zero, and the scale-in before it went to zero. A return longer ago no longer counts, so
- * a queue that has gone quiet for good still reaches zero.
- */
-export function zeroLastLasted(input: ScalingInput): number | undefined {
-  const { lastScaleInAt, lastScaleOutAt, now } = input;
-  if (input.fleet.desired !== 1 || lastScaleInAt === undefined || lastScaleOutAt === undefined)
-    return undefined;
-  if (now - lastScaleOutAt >= RETURN_HOLD_SECONDS) return undefined;
-  return lastScaleOutAt > lastScaleInAt ? lastScaleOutAt - lastScaleInAt : undefined;
+/** The last return from zero that the carried scale-in and scale-out times show. */
+export interface ReturnFromZero {
+  /** Epoch seconds of the scale-out from zero, brought by a message. */
+  at: number;
+  /** Epoch seconds of the scale-in to zero before it, when one is on record. */
+  zeroSince?: number;
 }
 
 /**
- * A stretch, in seconds up to now, in which the carried last scale-in and scale-out show a message came: at
- * one consumer with no scale-in since the last scale-out, that scale-out came from zero, brought by a
- * message. The stretch runs from the scale-in to zero before it (from the scale-out itself when none is on
- * record: how long the queue had been at zero is unknown). Undefined otherwise.
+ * At one consumer with no scale-in since the last scale-out, that scale-out ended at one and so began at
+ * zero, brought by a message; the scale-in before it, if any, went to zero. Undefined otherwise.
  */
-export function knownReturnStretch(input: ScalingInput): number | undefined {
-  const { lastScaleInAt, lastScaleOutAt, now } = input;
+export function returnFromZero(input: ScalingInput): ReturnFromZero | undefined {
+  const { lastScaleInAt, lastScaleOutAt } = input;
   if (input.fleet.desired !== 1 || lastScaleOutAt === undefined) return undefined;
   if (lastScaleInAt !== undefined && lastScaleInAt >= lastScaleOutAt) return undefined;
-  return now - (lastScaleInAt ?? lastScaleOutAt);
+  return { at: lastScaleOutAt, zeroSince: lastScaleInAt };
 }
 
 /**
@@ -68,16 +60,26 @@ export function knownReturnStretch(input: ScalingInput): number | undefined {
  * first minutes, goes to zero once it has been empty for two minutes. Messages that keep coming back at
  * random (separate stretches of arrivals in the history read) may come back within the flap window
  * however long the queue has been quiet, so one consumer stays; only history with no arrivals, or with a
- * single batch of them (a burst that is over), lets the fleet go to zero. A silent history is not enough
- * either when a message brought the fleet back from zero before it (`knownReturnSeconds`, see
- * knownReturnStretch) too recently for a message within the flap window to be unlikely.
+ * single batch of them (a burst that is over), lets the fleet go to zero.
+ *
+ * The last return from zero (`lastReturn`, see returnFromZero) counts too. If the fleet had stayed at zero
+ * less than RETURN_SECONDS before it, within the last RETURN_HOLD_SECONDS, messages come often enough that
+ * one may come within the flap window of the next scale-in to zero; a return longer ago no longer counts,
+ * so a queue that has gone quiet for good still reaches zero. And a silent history is not enough when the
+ * stretch since the scale-in to zero before the return (since the return itself when none is on record:
+ * how long the queue had been at zero is unknown) is too short for a message within the flap window to be
+ * unlikely.
  */
 export function quietEnough(
   history: History,
   settings: ScalingSettings,
-  zeroLastLasted?: number,
-  knownReturnSeconds?: number,
+  now: number,
+  lastReturn?: ReturnFromZero,
 ): { quiet: boolean; why: string } {
+  const zeroLastLasted =
+    lastReturn?.zeroSince !== undefined && now - lastReturn.at < RETURN_HOLD_SECONDS
+      ? lastReturn.at - lastReturn.zeroSince
+      : undefined;
   if (zeroLastLasted !== undefined && zeroLastLasted < RETURN_SECONDS) {
     return {
       quiet: false,
@@ -112,7 +114,8 @@ export function quietEnough(
   // A silent hour does not show a sporadic queue's rate, but a message that brought the fleet back from
   // zero before that hour does: as Poisson arrivals, one message in the stretch makes one within the flap
   // window 1 − exp(−window / stretch) likely, and the fleet goes to zero only once that is small.
-  if (episodes.length === 0 && knownReturnSeconds !== undefined) {
+  if (episodes.length === 0 && lastReturn !== undefined) {
+    const knownReturnSeconds = now - (lastReturn.zeroSince ?? lastReturn.at);
     const chance = 1 - Math.exp(-FLAP_SECONDS / knownReturnSeconds);
     if (chance > MAX_RETURN_CHANCE) {
       const pct = (p: number): string => `${(100 * p).toFixed(1)}%`;
