@@ -448,6 +448,35 @@ if (hindsightRatio > 1) {
       `(${(floors / Math.max(1, hindsightTotal)).toFixed(2)}x; the proven floors), so they do not rule it out; ` +
       `keda(hindsight) flaps on ${judged.filter((r) => run(r, "keda(hindsight)").flaps > 0).length} of ${judged.length} traces.`,
   );
+  console.log(`          ${hindsightGap(judged)}`);
+}
+
+/**
+ * Which families the excess over keda(hindsight) comes from, largest first, each with both policies
+ * against the oracle and their median p95 over the target: keda(hindsight) runs a standing queue.
+ */
+function hindsightGap(results: readonly TraceResult[]): string {
+  const gap = (rs: readonly TraceResult[]): number =>
+    rs.reduce(
+      (sum, r) => sum + run(r, "mqops").consumerMinutes - run(r, "keda(hindsight)").consumerMinutes,
+      0,
+    );
+  const whole = gap(results);
+  const parts = FAMILIES.map((f) => ({ f, rs: results.filter((r) => r.family === f) }))
+    .filter(({ rs }) => rs.length > 0 && gap(rs) > 0)
+    .sort((a, b) => gap(b.rs) - gap(a.rs))
+    .map(({ f, rs }) => {
+      const oracle = rs.reduce((sum, r) => sum + r.size.oracle, 0);
+      const of = (p: PolicyName): string =>
+        `${(rs.reduce((sum, r) => sum + run(r, p).consumerMinutes, 0) / Math.max(1, oracle)).toFixed(2)}x`;
+      const p95 = (p: PolicyName): string =>
+        spreadOf(rs.map((r) => run(r, p).p95 / targetWait)).median.toFixed(2);
+      return (
+        `${f} ${Math.round((100 * gap(rs)) / whole)}% (mqops ${of("mqops")} the oracle, p95 ${p95("mqops")} of the target; ` +
+        `keda(hindsight) ${of("keda(hindsight)")}, p95 ${p95("keda(hindsight)")})`
+      );
+    });
+  return `the excess over it by family, medians of p95 over the target: ${parts.join("; ")}.`;
 }
 const flapping = judged.filter((r) => run(r, "mqops").flaps > 0);
 console.log(
