@@ -8,8 +8,9 @@ import {
   serviceClaimKey,
 } from "../autoscaling/registration.js";
 import { getRegistration } from "../autoscaling/registration-store.js";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
 import { cloudwatch } from "../lib/clients.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { RegistrationNotFoundError } from "../lib/errors.js";
@@ -45,12 +46,11 @@ export const handler = httpRoute(async (event) => {
   const alarmNames = ALARM_KINDS.map((kind) => registration.alarms[kind]);
   await callAws("DeleteAlarms", () => cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: alarmNames })));
   await deleteItem(scalingStateKey(id));
-  await deleteItem(serviceClaimKey(registration.ecs.serviceArn), {
-    expression: "registrationId = :id",
-    id,
-  }).catch((error: unknown) => {
-    if (awsErrorName(error) !== "ConditionalCheckFailedException") throw error;
-  });
+  await conditionalWrite(
+    () =>
+      deleteItem(serviceClaimKey(registration.ecs.serviceArn), { expression: "registrationId = :id", id }),
+    () => undefined,
+  );
   return json(200, {
     registrationId: id,
     brokerId,

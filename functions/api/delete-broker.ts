@@ -1,7 +1,8 @@
 import { DeleteBrokerCommand } from "@aws-sdk/client-mq";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { json, pathParameter } from "../lib/http.js";
@@ -19,25 +20,25 @@ export const handler = httpRoute(async (event) => {
   } catch (error) {
     return rethrowBrokerError(brokerId, error);
   }
-  try {
-    await callAws("UpdateItem", () =>
-      ddb.send(
-        new UpdateCommand({
-          TableName: STATE_TABLE_NAME,
-          Key: brokerItemKey(brokerId),
-          UpdateExpression: "SET #status = :deleting, deletedAt = :now",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":deleting": "DELETION_IN_PROGRESS",
-            ":now": new Date().toISOString(),
-          },
-        }),
+  // A broker mqops did not provision has no record to update.
+  await conditionalWrite(
+    () =>
+      callAws("UpdateItem", () =>
+        ddb.send(
+          new UpdateCommand({
+            TableName: STATE_TABLE_NAME,
+            Key: brokerItemKey(brokerId),
+            UpdateExpression: "SET #status = :deleting, deletedAt = :now",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":deleting": "DELETION_IN_PROGRESS",
+              ":now": new Date().toISOString(),
+            },
+          }),
+        ),
       ),
-    );
-  } catch (error) {
-    // A broker mqops did not provision has no record to update.
-    if (awsErrorName(error) !== "ConditionalCheckFailedException") throw error;
-  }
+    () => undefined,
+  );
   return json(202, { brokerId, brokerState: "DELETION_IN_PROGRESS" });
 });

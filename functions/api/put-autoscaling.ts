@@ -13,6 +13,7 @@ import {
 import { getRegistration } from "../autoscaling/registration-store.js";
 import { awsErrorName, callAws } from "../lib/aws-errors.js";
 import { ecs, mq } from "../lib/clients.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { RequestValidationError, ResourceConflictError } from "../lib/errors.js";
@@ -82,30 +83,29 @@ async function describeService(cluster: string, service: string): Promise<string
 
 /** At most one registered queue scales a service: claims it for this registration, or 409. */
 async function claimService(serviceArn: string, id: string, queue: string) {
-  try {
-    await callAws("PutItem", () =>
-      ddb.send(
-        new PutCommand({
-          TableName: STATE_TABLE_NAME,
-          Item: {
-            ...serviceClaimKey(serviceArn),
-            type: "autoscaling-service-claim",
-            registrationId: id,
-            queue,
-          },
-          ConditionExpression: "attribute_not_exists(pk) OR registrationId = :id",
-          ExpressionAttributeValues: { ":id": id },
-        }),
+  await conditionalWrite(
+    () =>
+      callAws("PutItem", () =>
+        ddb.send(
+          new PutCommand({
+            TableName: STATE_TABLE_NAME,
+            Item: {
+              ...serviceClaimKey(serviceArn),
+              type: "autoscaling-service-claim",
+              registrationId: id,
+              queue,
+            },
+            ConditionExpression: "attribute_not_exists(pk) OR registrationId = :id",
+            ExpressionAttributeValues: { ":id": id },
+          }),
+        ),
       ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
+    (cause) => {
       throw new ResourceConflictError(`ECS service ${serviceArn} already scales another registered queue`, {
-        cause: error,
+        cause,
       });
-    }
-    throw error;
-  }
+    },
+  );
 }
 
 /**
@@ -144,18 +144,20 @@ export const handler = httpRoute(async (event) => {
     ),
   );
   if (previous !== undefined && previous.ecs.serviceArn !== serviceArn) {
-    await callAws("DeleteItem", () =>
-      ddb.send(
-        new DeleteCommand({
-          TableName: STATE_TABLE_NAME,
-          Key: serviceClaimKey(previous.ecs.serviceArn),
-          ConditionExpression: "registrationId = :id",
-          ExpressionAttributeValues: { ":id": id },
-        }),
-      ),
-    ).catch((error: unknown) => {
-      if (awsErrorName(error) !== "ConditionalCheckFailedException") throw error;
-    });
+    await conditionalWrite(
+      () =>
+        callAws("DeleteItem", () =>
+          ddb.send(
+            new DeleteCommand({
+              TableName: STATE_TABLE_NAME,
+              Key: serviceClaimKey(previous.ecs.serviceArn),
+              ConditionExpression: "registrationId = :id",
+              ExpressionAttributeValues: { ":id": id },
+            }),
+          ),
+        ),
+      () => undefined,
+    );
   }
   await putAlarms({
     ...target,

@@ -1,5 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { DecisionInProgressError } from "../lib/errors.js";
@@ -28,36 +29,36 @@ const inputSchema = z.object({
  */
 export const acquireLease = async ({ registrationId, owner, periodSeconds }: z.infer<typeof inputSchema>) => {
   const now = Math.floor(Date.now() / 1000);
-  try {
-    const updated = await callAws("UpdateItem", () =>
-      ddb.send(
-        new UpdateCommand({
-          TableName: STATE_TABLE_NAME,
-          Key: scalingStateKey(registrationId),
-          UpdateExpression:
-            "SET leaseOwner = :owner, leaseUntil = :until, #sequence = if_not_exists(#sequence, :zero), registrationId = :id",
-          ConditionExpression: "attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseUntil < :now",
-          ExpressionAttributeNames: { "#sequence": "sequence" },
-          ExpressionAttributeValues: {
-            ":owner": owner,
-            ":until": now + periodSeconds + LEASE_MARGIN_SECONDS,
-            ":now": now,
-            ":zero": 0,
-            ":id": registrationId,
-          },
-          ReturnValues: "ALL_NEW",
-        }),
+  const updated = await conditionalWrite(
+    () =>
+      callAws("UpdateItem", () =>
+        ddb.send(
+          new UpdateCommand({
+            TableName: STATE_TABLE_NAME,
+            Key: scalingStateKey(registrationId),
+            UpdateExpression:
+              "SET leaseOwner = :owner, leaseUntil = :until, #sequence = if_not_exists(#sequence, :zero), registrationId = :id",
+            ConditionExpression:
+              "attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseUntil < :now",
+            ExpressionAttributeNames: { "#sequence": "sequence" },
+            ExpressionAttributeValues: {
+              ":owner": owner,
+              ":until": now + periodSeconds + LEASE_MARGIN_SECONDS,
+              ":now": now,
+              ":zero": 0,
+              ":id": registrationId,
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        ),
       ),
-    );
-    const state = z.parse(scalingStateSchema, updated.Attributes ?? {});
-    const { sequence, ...carried } = state;
-    return { owner, sequence, state: carried };
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
-      throw new DecisionInProgressError(registrationId, "another execution", { cause: error });
-    }
-    throw error;
-  }
+    (cause) => {
+      throw new DecisionInProgressError(registrationId, "another execution", { cause });
+    },
+  );
+  const state = z.parse(scalingStateSchema, updated.Attributes ?? {});
+  const { sequence, ...carried } = state;
+  return { owner, sequence, state: carried };
 };
 
 export const handler = workflowStep(inputSchema, acquireLease);

@@ -1,7 +1,8 @@
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
 import { ecs } from "../lib/clients.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { DecisionSupersededError } from "../lib/errors.js";
@@ -40,32 +41,31 @@ export const applyDecision = async ({
 }: z.infer<typeof inputSchema>) => {
   const token = `${owner}#${sequence}`;
   const lastScaleAt = decision.action === "scale-out" ? "lastScaleOutAt" : "lastScaleInAt";
-  try {
-    await callAws("UpdateItem", () =>
-      ddb.send(
-        new UpdateCommand({
-          TableName: STATE_TABLE_NAME,
-          Key: scalingStateKey(registrationId),
-          UpdateExpression: `SET #sequence = :next, applyToken = :token, ${lastScaleAt} = :at, lastDesired = :desired`,
-          ConditionExpression: "leaseOwner = :owner AND (#sequence = :sequence OR applyToken = :token)",
-          ExpressionAttributeNames: { "#sequence": "sequence" },
-          ExpressionAttributeValues: {
-            ":next": sequence + 1,
-            ":sequence": sequence,
-            ":token": token,
-            ":owner": owner,
-            ":at": decision.at,
-            ":desired": decision.desired,
-          },
-        }),
+  await conditionalWrite(
+    () =>
+      callAws("UpdateItem", () =>
+        ddb.send(
+          new UpdateCommand({
+            TableName: STATE_TABLE_NAME,
+            Key: scalingStateKey(registrationId),
+            UpdateExpression: `SET #sequence = :next, applyToken = :token, ${lastScaleAt} = :at, lastDesired = :desired`,
+            ConditionExpression: "leaseOwner = :owner AND (#sequence = :sequence OR applyToken = :token)",
+            ExpressionAttributeNames: { "#sequence": "sequence" },
+            ExpressionAttributeValues: {
+              ":next": sequence + 1,
+              ":sequence": sequence,
+              ":token": token,
+              ":owner": owner,
+              ":at": decision.at,
+              ":desired": decision.desired,
+            },
+          }),
+        ),
       ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
-      throw new DecisionSupersededError(registrationId, { cause: error });
-    }
-    throw error;
-  }
+    (cause) => {
+      throw new DecisionSupersededError(registrationId, { cause });
+    },
+  );
   await callAws("UpdateService", () =>
     ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: decision.desired })),
   ).catch((error: unknown) => rethrowServiceError(cluster, service, error));

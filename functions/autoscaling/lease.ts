@@ -1,5 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { ddb } from "../lib/document-client.js";
 import { scalingStateKey } from "./registration.js";
 
@@ -9,21 +10,21 @@ import { scalingStateKey } from "./registration.js";
  * it released anything.
  */
 export async function releaseLease(table: string, registrationId: string, owner: string): Promise<boolean> {
-  try {
-    await callAws("UpdateItem", () =>
-      ddb.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: scalingStateKey(registrationId),
-          UpdateExpression: "REMOVE leaseOwner, leaseUntil",
-          ConditionExpression: "leaseOwner = :owner",
-          ExpressionAttributeValues: { ":owner": owner },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") return false;
-    throw error;
-  }
+  return conditionalWrite(
+    async () => {
+      await callAws("UpdateItem", () =>
+        ddb.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: scalingStateKey(registrationId),
+            UpdateExpression: "REMOVE leaseOwner, leaseUntil",
+            ConditionExpression: "leaseOwner = :owner",
+            ExpressionAttributeValues: { ":owner": owner },
+          }),
+        ),
+      );
+      return true;
+    },
+    () => false,
+  );
 }

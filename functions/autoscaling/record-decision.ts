@@ -1,6 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { DecisionSupersededError } from "../lib/errors.js";
@@ -61,29 +62,28 @@ export const recordDecision = async (input: z.infer<typeof inputSchema>) => {
     },
   });
   const rate = learnedRate(decision.estimates);
-  try {
-    await callAws("UpdateItem", () =>
-      ddb.send(
-        new UpdateCommand({
-          TableName: STATE_TABLE_NAME,
-          Key: scalingStateKey(registrationId),
-          UpdateExpression: `SET lastDecisionAt = :at, lastAction = :action${rate === undefined ? "" : ", serviceRateHint = :rate"}`,
-          ConditionExpression: "leaseOwner = :owner",
-          ExpressionAttributeValues: {
-            ":at": decision.at,
-            ":action": decision.action,
-            ":owner": owner,
-            ...(rate === undefined ? {} : { ":rate": rate }),
-          },
-        }),
+  await conditionalWrite(
+    () =>
+      callAws("UpdateItem", () =>
+        ddb.send(
+          new UpdateCommand({
+            TableName: STATE_TABLE_NAME,
+            Key: scalingStateKey(registrationId),
+            UpdateExpression: `SET lastDecisionAt = :at, lastAction = :action${rate === undefined ? "" : ", serviceRateHint = :rate"}`,
+            ConditionExpression: "leaseOwner = :owner",
+            ExpressionAttributeValues: {
+              ":at": decision.at,
+              ":action": decision.action,
+              ":owner": owner,
+              ...(rate === undefined ? {} : { ":rate": rate }),
+            },
+          }),
+        ),
       ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
-      throw new DecisionSupersededError(registrationId, { cause: error });
-    }
-    throw error;
-  }
+    (cause) => {
+      throw new DecisionSupersededError(registrationId, { cause });
+    },
+  );
   const single = metrics.singleMetric();
   single.addDimensions({ broker: input.brokerName, queue: input.queue });
   single.addMetric("DesiredConsumers", MetricUnit.Count, decision.desired);

@@ -100,13 +100,14 @@ export function scaleInNeed(
   // rate for the next ten, and a fleet cut to that rate plus noise falls behind the next rise of the kind
   // the hour had shown (the likeliest flap the bench finds misjudged). The margin is the larger of the
   // two. A recurring load's replay already holds what its pattern brings; its swings are not drift.
-  const rise = recurring
-    ? 0
-    : levelRise(
-        load.rates.map((r) => Math.min(r, aboveLevel(level))),
-        SUSTAINED_MINUTES,
-        hold,
-      );
+  const rise =
+    recurring || stopped
+      ? 0
+      : levelRise(
+          load.rates.map((r) => Math.min(r, aboveLevel(level))),
+          SUSTAINED_MINUTES,
+          hold,
+        );
   const margin = Math.max((NOISE_SIGMAS * noise) / Math.sqrt(hold), RISE_SHARE * rise);
   const ahead = stopped ? [] : recent.map((r) => Math.max(0, r + (expected - recentMean) + margin));
   // Nor far behind the busiest five minutes of the hold just past: a fleet that falls behind even the

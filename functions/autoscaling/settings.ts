@@ -28,8 +28,8 @@ export const scalingSettingsSchema = z
      * Share of the last hour's arrivals that may wait past the target so that a scale-out can wait out the
      * ten minutes after a scale-in (a reversal within them is a flap) instead of reversing it; those already
      * late in the hour count against it. 0 keeps the strict rule: a scale-out waits only if every message
-     * stays within the target. The bar is the p95 wait (5% may be late); 1% leaves the rest for what no
-     * policy sees coming (bursts, service-time shifts), which made up to 3.3% late on a training trace.
+     * stays within the target. The promise is the p95 wait (5% may be late); 1% leaves the rest for what
+     * no policy sees coming (bursts, service-time shifts). docs/autoscaling.md says how it was chosen.
      */
     flapGuardLateShare: z._default(z.number().check(z.gte(0), z.lte(0.05)), 0.01),
     scaleToZero: z.prefault(

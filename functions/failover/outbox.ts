@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "../lib/aws-errors.js";
+import { callAws } from "../lib/aws-errors.js";
+import { conditionalWrite } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { FailoverStateConflictError } from "../lib/errors.js";
@@ -39,30 +40,29 @@ export async function markDelivered(brokerId: string, delivered: readonly EventR
   const ids = new Set(delivered.map(outboxId));
   const remaining = outbox.filter((event) => !ids.has(outboxId(event)));
   if (typeof version !== "number" || remaining.length === outbox.length) return false;
-  try {
-    await callAws("UpdateItem", () =>
-      ddb.send(
-        new UpdateCommand({
-          TableName: STATE_TABLE_NAME,
-          Key: failoverStateKey(brokerId),
-          UpdateExpression:
-            remaining.length === 0
-              ? "SET version = :next REMOVE undeliveredEvents"
-              : "SET version = :next, undeliveredEvents = :remaining",
-          ConditionExpression: "version = :read",
-          ExpressionAttributeValues: {
-            ":read": version,
-            ":next": version + 1,
-            ...(remaining.length === 0 ? {} : { ":remaining": remaining }),
-          },
-        }),
+  await conditionalWrite(
+    () =>
+      callAws("UpdateItem", () =>
+        ddb.send(
+          new UpdateCommand({
+            TableName: STATE_TABLE_NAME,
+            Key: failoverStateKey(brokerId),
+            UpdateExpression:
+              remaining.length === 0
+                ? "SET version = :next REMOVE undeliveredEvents"
+                : "SET version = :next, undeliveredEvents = :remaining",
+            ConditionExpression: "version = :read",
+            ExpressionAttributeValues: {
+              ":read": version,
+              ":next": version + 1,
+              ...(remaining.length === 0 ? {} : { ":remaining": remaining }),
+            },
+          }),
+        ),
       ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") {
-      throw new FailoverStateConflictError(brokerId, { cause: error });
-    }
-    throw error;
-  }
+    (cause) => {
+      throw new FailoverStateConflictError(brokerId, { cause });
+    },
+  );
   return true;
 }

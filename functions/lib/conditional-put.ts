@@ -1,5 +1,6 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "./aws-errors.js";
+import { callAws } from "./aws-errors.js";
+import { conditionalWrite } from "./conditional-write.js";
 import { ddb } from "./document-client.js";
 
 /**
@@ -16,24 +17,25 @@ export async function conditionalPut(
   conflict: (cause: unknown) => Error,
 ): Promise<number> {
   const version = (readVersion ?? 0) + 1;
-  try {
-    await callAws("PutItem", () =>
-      ddb.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...item, version },
-          ...(readVersion === undefined
-            ? { ConditionExpression: "attribute_not_exists(pk)" }
-            : {
-                ConditionExpression: "version = :read",
-                ExpressionAttributeValues: { ":read": readVersion },
-              }),
-        }),
+  await conditionalWrite(
+    () =>
+      callAws("PutItem", () =>
+        ddb.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...item, version },
+            ...(readVersion === undefined
+              ? { ConditionExpression: "attribute_not_exists(pk)" }
+              : {
+                  ConditionExpression: "version = :read",
+                  ExpressionAttributeValues: { ":read": readVersion },
+                }),
+          }),
+        ),
       ),
-    );
-  } catch (error) {
-    if (awsErrorName(error) === "ConditionalCheckFailedException") throw conflict(error);
-    throw error;
-  }
+    (cause) => {
+      throw conflict(cause);
+    },
+  );
   return version;
 }
