@@ -177,7 +177,11 @@ function decideOnMetrics(
 
   const stable = scaleInNeed(history, estimates, settings);
   const floor = settings.minConsumers;
-  if (stable !== undefined) {
+  let noScaleIn = "";
+  if (stable === undefined) {
+    noScaleIn =
+      base > floor ? "; no scale-in until the history read covers the minutes a scale-in needs" : "";
+  } else {
     const candidate = Math.max(stable.consumers, floor);
     // A one-consumer trim is mostly rounding of noisy arrivals: take it only when it reaches the floor.
     const smallest = candidate === floor ? 1 : MIN_SCALE_IN_STEP;
@@ -197,8 +201,14 @@ function decideOnMetrics(
       const step = desired > candidate ? ` (at most a quarter of a busy fleet at once: ${desired})` : "";
       return act("scale-in", desired, `${stable.why}${step}; ${summary}`);
     }
+    if (base > floor) {
+      noScaleIn =
+        candidate < base
+          ? `; a scale-in to ${candidate} is too small to take (at least ${Math.max(smallest, Math.ceil(SCALE_IN_TOLERANCE * base))}): ${stable.why}`
+          : `; no scale-in: ${stable.why}`;
+    }
   }
-  return holdWith(`${base} meets the wait target${notZero}; ${summary}`);
+  return holdWith(`${base} meets the wait target${notZero}${noScaleIn}; ${summary}`);
 }
 
 /** What waiting out the flap window costs, in words: the longest wait, and the messages it makes late. */

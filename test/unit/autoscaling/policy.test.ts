@@ -122,6 +122,22 @@ describe("decideConsumers", () => {
     expect(idle.desired).toBeLessThan(30);
   });
 
+  it("says in a hold above the floor which scale-in rule keeps the fleet", () => {
+    const young = decideConsumers(input(history(steady(5, 700, 40), MU), 40));
+    expect(young.action).toBe("hold");
+    expect(young.reason).toMatch(/no scale-in until the history read covers the minutes a scale-in needs/);
+    const trim = decideConsumers(input(history(steady(30, 1150, 40), MU), 40));
+    expect(trim.action).toBe("hold");
+    expect(trim.reason).toMatch(
+      /a scale-in to 37 is too small to take \(at least 4\): 1150\/min over the last 10 min/,
+    );
+    const needed = decideConsumers(input(history(steady(30, 1250, 40), MU), 40));
+    expect(needed.action).toBe("hold");
+    expect(needed.reason).toMatch(/; no scale-in: 1250\/min over the last 10 min.*; 4\d hold 10 min/);
+    const atFloor = decideConsumers(input(history(steady(30, 20, 1), MU), 1, { minConsumers: 1 }));
+    expect(atFloor.reason).not.toMatch(/scale-in/);
+  });
+
   it("scales in only after the need has stayed lower for the stabilisation window", () => {
     const busy = history([...steady(26, 900, 34), ...steady(4, 150, 34)], MU);
     expect(decideConsumers(input(busy, 34, { scaleInStabilisationSeconds: 300 })).desired).toBe(34);
