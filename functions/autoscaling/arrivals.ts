@@ -93,26 +93,45 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): LineFit |
 }
 
 /**
- * Separate stretches of minutes with arrivals above `threshold` among the clean windows of the last
- * `minutes` (a missing window does not split a stretch). Two or more mean a load that comes and goes:
- * a square wave, recurring bursts. One is a single episode, such as a burst, that has no reason to return.
+ * Separate stretches of `rates` (arrivals per minute, oldest first) above `threshold`. Two or more mean a
+ * load that comes and goes: a square wave, recurring bursts. One is a single episode, such as a burst,
+ * that has no reason to return.
  */
-export function episodesAbove(
-  latest: number,
-  minutes: number,
-  threshold: number,
-  clean: CleanWindows,
-): number {
-  let episodes = 0;
+export function stretchesAbove(rates: readonly number[], threshold: number): number {
+  let stretches = 0;
   let inside = false;
-  for (let i = minutes - 1; i >= 0; i--) {
-    const window = clean(latest - 60 * i);
-    if (!window) continue;
-    const high = window.enqueueCount > threshold;
-    if (high && !inside) episodes++;
-    inside = high;
+  for (const rate of rates) {
+    if (rate > threshold && !inside) stretches++;
+    inside = rate > threshold;
   }
-  return episodes;
+  return stretches;
+}
+
+/** A fitted fall at least this many standard errors of its slope is a fall, not noise. */
+const DECLINE_ERRORS = 3;
+/**
+ * Above this lag-one autocorrelation, what is left around the fitted line is not noise: a random walk or a
+ * square wave stays on one side of the line for minutes at a time, noise does not.
+ */
+const NOISE_AUTOCORRELATION = 0.3;
+
+/**
+ * `rates` (at `offsets` minutes from the latest, oldest first) as they stand now, when they fall steadily:
+ * each minute less the fall of the fitted line since. Steadily: the line falls clearly, and what is left
+ * around it is noise. Undefined otherwise (a load that drifts, swings or rises).
+ */
+export function steadyDecline(offsets: readonly number[], rates: readonly number[]): number[] | undefined {
+  const fit = fitLine(offsets, rates);
+  if (!fit || !(fit.slope < -DECLINE_ERRORS * fit.slopeError)) return undefined;
+  const residuals = rates.map((rate, i) => rate - (fit.now + fit.slope * (offsets[i] ?? 0)));
+  let lagged = 0;
+  let squares = 0;
+  for (let i = 0; i < residuals.length; i++) {
+    squares += (residuals[i] ?? 0) ** 2;
+    if (i > 0) lagged += (residuals[i] ?? 0) * (residuals[i - 1] ?? 0);
+  }
+  if (squares > 0 && lagged / squares > NOISE_AUTOCORRELATION) return undefined;
+  return rates.map((rate, i) => Math.max(0, rate + fit.slope * -(offsets[i] ?? 0)));
 }
 
 /**

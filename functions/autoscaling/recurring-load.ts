@@ -1,4 +1,4 @@
-import { episodesAbove, meanArrivals, recentArrivals } from "./arrivals.js";
+import { meanArrivals, recentArrivals, steadyDecline, stretchesAbove } from "./arrivals.js";
 import { fewestConsumers } from "./fewest-consumers.js";
 import { type History, LOOKBACK_MINUTES } from "./policy-history.js";
 import { round } from "./policy-reason.js";
@@ -42,13 +42,16 @@ export interface RecurringLoad {
 /**
  * The history's load, and how often it came and went: minutes above 1.5× the last ten minutes' rate (and
  * clear of its Poisson noise) in separate stretches. Two or more is a load that recurs (a square wave,
- * recurring bursts), which is expected back; one is a single episode, such as a burst.
+ * recurring bursts), which is expected back; one is a single episode, such as a burst. Unless a steady
+ * decline explains them: a noisy load winding down has its earlier minutes above the level it has fallen
+ * to, split into stretches by the noise, and the replay of such an hour would hold the fleet for the load
+ * of an hour ago. Brought to where the load stands now (steadyDecline), they are counted again.
  */
 export function recurringLoad(history: History, estimates: ScalingEstimates): RecurringLoad {
   const { latestStart, clean } = history;
   const level = meanArrivals(latestStart, LEVEL_MINUTES, clean) ?? estimates.sustainedArrivalsPerMinute;
   const minutes = Math.min(LOOKBACK_MINUTES, history.spanMinutes);
-  const rates = recentArrivals(latestStart, minutes, clean).rates;
+  const { offsets, rates } = recentArrivals(latestStart, minutes, clean);
   // High against the recent level, or, when the history swings between a low and a high (a square wave at
   // high duty lifts the recent level to its high), against the middle of the swing.
   const sorted = [...rates].sort((a, b) => a - b);
@@ -57,7 +60,11 @@ export function recurringLoad(history: History, estimates: ScalingEstimates): Re
   // Clear of the Poisson noise of the high too: 0 and 4 a minute are one load of 2 a minute.
   const swings = high > SWING_FACTOR * low + 3 * Math.sqrt(high) + 1;
   const threshold = Math.min(aboveLevel(level), swings ? (low + high) / 2 : Number.POSITIVE_INFINITY);
-  const episodes = episodesAbove(latestStart, minutes, threshold, clean);
+  let episodes = stretchesAbove(rates, threshold);
+  if (episodes >= 2) {
+    const now = steadyDecline(offsets, rates);
+    if (now) episodes = Math.min(episodes, stretchesAbove(now, threshold));
+  }
   return { episodes, minutes, rates, threshold };
 }
 

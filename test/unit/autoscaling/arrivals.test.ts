@@ -2,15 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   arrivalEpisodes,
   type CleanWindows,
-  episodesAbove,
   fitLine,
   highestSpanRate,
   levelRise,
   meanArrivals,
+  recentArrivals,
+  steadyDecline,
+  stretchesAbove,
 } from "../../../functions/autoscaling/arrivals.js";
 import type { CompleteWindow, MetricWindow } from "../../../functions/autoscaling/metrics.js";
 import { saturatedServiceRate, steadyServiceRate } from "../../../functions/autoscaling/service-rate.js";
-import { T0 } from "./windows.js";
+import { random, T0 } from "./windows.js";
 
 function cleanOf(rates: readonly (number | undefined)[]): { clean: CleanWindows; latest: number } {
   const byStart = new Map<number, CompleteWindow>();
@@ -37,9 +39,51 @@ describe("arrival statistics", () => {
 
   it("counts separate high stretches, a missing minute not splitting one", () => {
     const { clean, latest } = cleanOf([5, 100, undefined, 100, 5, 5, 100, 5]);
-    expect(episodesAbove(latest, 8, 50, clean)).toBe(2);
+    expect(stretchesAbove(recentArrivals(latest, 8, clean).rates, 50)).toBe(2);
     const batches = cleanOf([0, 3, 4, 0, 0, 7, 0]);
     expect(arrivalEpisodes(batches.latest, 7, batches.clean)).toEqual([7, 7]);
+  });
+
+  it("brings a noisy steady decline to where it stands now, and leaves drifting or swinging loads alone", () => {
+    const next = random(11);
+    const offsets = Array.from({ length: 60 }, (_, i) => i - 59);
+    // 3,000 a minute an hour ago, falling 20 a minute to 1,820 now, ±30% noise minute to minute.
+    const falling = offsets.map((o) => (1_820 - 20 * o) * (0.7 + 0.6 * next()));
+    const now = steadyDecline(offsets, falling);
+    expect(now).toBeDefined();
+    const mean = (rates: readonly number[]) => rates.reduce((sum, r) => sum + r, 0) / rates.length;
+    expect(mean(now?.slice(0, 10) ?? [])).toBeGreaterThan(1_500);
+    expect(mean(now?.slice(0, 10) ?? [])).toBeLessThan(2_150);
+    // The same hour read as it was: its first minutes stand 1.5x above the last ten minutes' level, in
+    // stretches that noise splits; brought to now, they do not.
+    const level = mean(falling.slice(-10));
+    expect(stretchesAbove(falling, 1.4 * level)).toBeGreaterThanOrEqual(2);
+    expect(stretchesAbove(now ?? [], 1.4 * level)).toBeLessThan(2);
+    // A random walk that happened to fall: it stays on one side of any line for minutes at a time.
+    let walk = 3_000;
+    const walking = offsets.map(
+      (_, i) => (walk = i === 0 ? walk : Math.max(0, walk - 25 + 60 * (next() - 0.5))),
+    );
+    expect(steadyDecline(offsets, walking)).toBeUndefined();
+    // A square wave, a rise and a flat load are not declines.
+    expect(
+      steadyDecline(
+        offsets,
+        offsets.map((o) => ((o + 60) % 10 < 5 ? 3_000 : 500)),
+      ),
+    ).toBeUndefined();
+    expect(
+      steadyDecline(
+        offsets,
+        offsets.map((o) => 1_000 + 10 * o + 100 * next()),
+      ),
+    ).toBeUndefined();
+    expect(
+      steadyDecline(
+        offsets,
+        offsets.map(() => 1_000 * (0.7 + 0.6 * next())),
+      ),
+    ).toBeUndefined();
   });
 
   it("fits a rising line and measures the scatter around it", () => {

@@ -65,6 +65,30 @@ describe("recurringLoad", () => {
     expect(recurringLoad(readHistory(endOf(light), light), estimates(2)).episodes).toBeLessThan(2);
     expect(recurringLoad(readHistory(endOf(noisy), noisy), estimates(600)).episodes).toBeLessThan(2);
   });
+
+  it("does not take a noisy load winding down for a recurring one, but a wave on a decline still is", () => {
+    const next = random(8);
+    // 3,000 a minute falling to 1,200 over the hour, ±35% noise minute to minute.
+    const falling = history(
+      Array.from({ length: 60 }, (_, m) => ({
+        arrivals: Math.round((3_000 - 30 * m) * (0.65 + 0.7 * next())),
+        consumers: 100,
+      })),
+      MU,
+    );
+    const windingDown = recurringLoad(readHistory(endOf(falling), falling), estimates(1_300));
+    expect(windingDown.episodes).toBeLessThan(2);
+    const waves = history(
+      Array.from({ length: 60 }, (_, m) => ({
+        arrivals: (m % 12 < 4 ? 3 : 1) * (1_500 - 10 * m),
+        consumers: 100,
+      })),
+      MU,
+    );
+    expect(recurringLoad(readHistory(endOf(waves), waves), estimates(900)).episodes).toBeGreaterThanOrEqual(
+      2,
+    );
+  });
 });
 
 describe("decideConsumers on a recurring load", () => {
