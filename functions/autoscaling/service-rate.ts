@@ -1,4 +1,10 @@
-import { busyConsumers, isComplete, type MetricWindow, type ServiceRateEstimate } from "./metrics.js";
+import {
+  busyConsumers,
+  type CompleteWindow,
+  isComplete,
+  type MetricWindow,
+  type ServiceRateEstimate,
+} from "./metrics.js";
 
 /** Less evidence than this and the estimate is not trusted (as in metrics.ts). */
 const MIN_BUSY_CONSUMER_MINUTES = 20;
@@ -37,8 +43,8 @@ export function steadyServiceRate(
 }
 
 /**
- * Messages per consumer-minute over saturated minutes only: messages were waiting at both ends of the
- * minute and the same consumers were connected, so (first in, first out, prefetch 1) every consumer was
+ * Messages per consumer-minute over saturated minutes only: a queue was waiting at both ends of the
+ * minute (see backlogged) and the same consumers were connected, so (first in, first out, prefetch 1) every consumer was
  * busy all minute and the count is exact, with no snapshot of busy consumers to go wrong. Undefined with
  * too little evidence; a fleet that runs behind a standing queue gives plenty.
  */
@@ -53,10 +59,24 @@ export function saturatedServiceRate(
     const previous = windows[i - 1];
     if (!isComplete(window) || !isComplete(previous) || previous.start !== window.start - 60) continue;
     if (faulty.has(window.start) || window.consumerCount !== previous.consumerCount) continue;
-    if (window.queueSize <= window.consumerCount || previous.queueSize <= previous.consumerCount) continue;
+    if (!backlogged(window) || !backlogged(previous)) continue;
     busy += window.consumerCount;
     dispatches += window.dispatchCount;
   }
   if (busy < MIN_BUSY_CONSUMER_MINUTES || dispatches < MIN_DISPATCHES) return undefined;
   return { perConsumerMinute: dispatches / busy, busyConsumerMinutes: busy, dispatches };
+}
+
+/**
+ * Messages waiting (beyond one in flight per consumer) that make a queue at a minute's end: at least one, and
+ * at least this share of the minute's dispatches (0.3 s of the fleet's work). A few messages caught waiting
+ * by the snapshot do not show that thousands of consumers were busy all minute; counted as saturated, such a
+ * minute reads the rate as dispatches ÷ consumers, which an idle fleet makes its own utilisation, and one
+ * such pair of minutes outweighs an hour of steady ones (a fleet kept at twice its need for hours).
+ */
+const SATURATED_WAITING_SHARE = 0.005;
+
+function backlogged(window: CompleteWindow): boolean {
+  const waiting = window.queueSize - window.consumerCount;
+  return waiting >= Math.max(1, SATURATED_WAITING_SHARE * window.dispatchCount);
 }

@@ -126,6 +126,22 @@ describe("service rate estimates", () => {
     expect(saturatedServiceRate(windows, new Set())?.perConsumerMinute).toBe(30);
   });
 
+  it("does not take a few messages caught waiting for a fleet busy all minute", () => {
+    // 4,000 consumers that take 240 a minute each, 520,000 arriving: about 2,170 busy at a time.
+    const idleMostly = (i: number, waiting: number) =>
+      minute(i, {
+        enqueueCount: 520_000,
+        dispatchCount: 520_000,
+        queueSize: 4_000 + waiting,
+        consumerCount: 4_000,
+      });
+    const caught = [idleMostly(0, 1), idleMostly(1, 3)];
+    expect(saturatedServiceRate(caught, new Set())).toBeUndefined();
+    // A real queue at both ends (a minute's worth behind): every consumer was busy, 130 a minute each.
+    const behind = [idleMostly(0, 520_000), idleMostly(1, 520_000)];
+    expect(saturatedServiceRate(behind, new Set())?.perConsumerMinute).toBe(130);
+  });
+
   it("leaves out minutes in which the busy count changed a lot, and wants enough evidence", () => {
     const windows = [
       minute(0, { enqueueCount: 300, dispatchCount: 300, queueSize: 20, consumerCount: 20 }),
