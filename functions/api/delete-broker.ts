@@ -1,10 +1,8 @@
 import { DeleteBrokerCommand } from "@aws-sdk/client-mq";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
-import { conditionalWrite } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
-import { ddb } from "../lib/document-client.js";
 import { json, pathParameter } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";
 import { checkBrokerId, rethrowBrokerError } from "../lib/mq-errors.js";
@@ -21,23 +19,18 @@ export const handler = httpRoute(async (event) => {
     return rethrowBrokerError(brokerId, error);
   }
   // A broker mqops did not provision has no record to update.
-  await conditionalWrite(
-    () =>
-      callAws("UpdateItem", () =>
-        ddb.send(
-          new UpdateCommand({
-            TableName: STATE_TABLE_NAME,
-            Key: brokerItemKey(brokerId),
-            UpdateExpression: "SET #status = :deleting, deletedAt = :now",
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":deleting": "DELETION_IN_PROGRESS",
-              ":now": new Date().toISOString(),
-            },
-          }),
-        ),
-      ),
+  await conditionalUpdate(
+    {
+      TableName: STATE_TABLE_NAME,
+      Key: brokerItemKey(brokerId),
+      UpdateExpression: "SET #status = :deleting, deletedAt = :now",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":deleting": "DELETION_IN_PROGRESS",
+        ":now": new Date().toISOString(),
+      },
+    },
     () => undefined,
   );
   return json(202, { brokerId, brokerState: "DELETION_IN_PROGRESS" });

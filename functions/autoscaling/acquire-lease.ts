@@ -1,8 +1,5 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { callAws } from "../lib/aws-errors.js";
-import { conditionalWrite } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
-import { ddb } from "../lib/document-client.js";
 import { DecisionInProgressError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
@@ -29,29 +26,23 @@ const inputSchema = z.object({
  */
 export const acquireLease = async ({ registrationId, owner, periodSeconds }: z.infer<typeof inputSchema>) => {
   const now = Math.floor(Date.now() / 1000);
-  const updated = await conditionalWrite(
-    () =>
-      callAws("UpdateItem", () =>
-        ddb.send(
-          new UpdateCommand({
-            TableName: STATE_TABLE_NAME,
-            Key: scalingStateKey(registrationId),
-            UpdateExpression:
-              "SET leaseOwner = :owner, leaseUntil = :until, #sequence = if_not_exists(#sequence, :zero), registrationId = :id",
-            ConditionExpression:
-              "attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseUntil < :now",
-            ExpressionAttributeNames: { "#sequence": "sequence" },
-            ExpressionAttributeValues: {
-              ":owner": owner,
-              ":until": now + periodSeconds + LEASE_MARGIN_SECONDS,
-              ":now": now,
-              ":zero": 0,
-              ":id": registrationId,
-            },
-            ReturnValues: "ALL_NEW",
-          }),
-        ),
-      ),
+  const updated = await conditionalUpdate(
+    {
+      TableName: STATE_TABLE_NAME,
+      Key: scalingStateKey(registrationId),
+      UpdateExpression:
+        "SET leaseOwner = :owner, leaseUntil = :until, #sequence = if_not_exists(#sequence, :zero), registrationId = :id",
+      ConditionExpression: "attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseUntil < :now",
+      ExpressionAttributeNames: { "#sequence": "sequence" },
+      ExpressionAttributeValues: {
+        ":owner": owner,
+        ":until": now + periodSeconds + LEASE_MARGIN_SECONDS,
+        ":now": now,
+        ":zero": 0,
+        ":id": registrationId,
+      },
+      ReturnValues: "ALL_NEW",
+    },
     (cause) => {
       throw new DecisionInProgressError(registrationId, "another execution", { cause });
     },

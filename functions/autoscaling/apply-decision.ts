@@ -1,10 +1,8 @@
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
 import { ecs } from "../lib/clients.js";
-import { conditionalWrite } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
-import { ddb } from "../lib/document-client.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { stepBase } from "../lib/step-input.js";
@@ -41,27 +39,22 @@ export const applyDecision = async ({
 }: z.infer<typeof inputSchema>) => {
   const token = `${owner}#${sequence}`;
   const lastScaleAt = decision.action === "scale-out" ? "lastScaleOutAt" : "lastScaleInAt";
-  await conditionalWrite(
-    () =>
-      callAws("UpdateItem", () =>
-        ddb.send(
-          new UpdateCommand({
-            TableName: STATE_TABLE_NAME,
-            Key: scalingStateKey(registrationId),
-            UpdateExpression: `SET #sequence = :next, applyToken = :token, ${lastScaleAt} = :at, lastDesired = :desired`,
-            ConditionExpression: "leaseOwner = :owner AND (#sequence = :sequence OR applyToken = :token)",
-            ExpressionAttributeNames: { "#sequence": "sequence" },
-            ExpressionAttributeValues: {
-              ":next": sequence + 1,
-              ":sequence": sequence,
-              ":token": token,
-              ":owner": owner,
-              ":at": decision.at,
-              ":desired": decision.desired,
-            },
-          }),
-        ),
-      ),
+  await conditionalUpdate(
+    {
+      TableName: STATE_TABLE_NAME,
+      Key: scalingStateKey(registrationId),
+      UpdateExpression: `SET #sequence = :next, applyToken = :token, ${lastScaleAt} = :at, lastDesired = :desired`,
+      ConditionExpression: "leaseOwner = :owner AND (#sequence = :sequence OR applyToken = :token)",
+      ExpressionAttributeNames: { "#sequence": "sequence" },
+      ExpressionAttributeValues: {
+        ":next": sequence + 1,
+        ":sequence": sequence,
+        ":token": token,
+        ":owner": owner,
+        ":at": decision.at,
+        ":desired": decision.desired,
+      },
+    },
     (cause) => {
       throw new DecisionSupersededError(registrationId, { cause });
     },

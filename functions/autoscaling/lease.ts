@@ -1,7 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { callAws } from "../lib/aws-errors.js";
-import { conditionalWrite } from "../lib/conditional-write.js";
-import { ddb } from "../lib/document-client.js";
+import { conditionalUpdate } from "../lib/conditional-write.js";
 import { scalingStateKey } from "./registration.js";
 
 /**
@@ -10,21 +7,15 @@ import { scalingStateKey } from "./registration.js";
  * it released anything.
  */
 export async function releaseLease(table: string, registrationId: string, owner: string): Promise<boolean> {
-  return conditionalWrite(
-    async () => {
-      await callAws("UpdateItem", () =>
-        ddb.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: scalingStateKey(registrationId),
-            UpdateExpression: "REMOVE leaseOwner, leaseUntil",
-            ConditionExpression: "leaseOwner = :owner",
-            ExpressionAttributeValues: { ":owner": owner },
-          }),
-        ),
-      );
-      return true;
+  const released = await conditionalUpdate(
+    {
+      TableName: table,
+      Key: scalingStateKey(registrationId),
+      UpdateExpression: "REMOVE leaseOwner, leaseUntil",
+      ConditionExpression: "leaseOwner = :owner",
+      ExpressionAttributeValues: { ":owner": owner },
     },
     () => false,
   );
+  return released !== false;
 }

@@ -1,9 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { callAws } from "../lib/aws-errors.js";
-import { conditionalWrite } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
-import { ddb } from "../lib/document-client.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";
 import { metrics } from "../lib/powertools.js";
@@ -62,24 +59,19 @@ export const recordDecision = async (input: z.infer<typeof inputSchema>) => {
     },
   });
   const rate = learnedRate(decision.estimates);
-  await conditionalWrite(
-    () =>
-      callAws("UpdateItem", () =>
-        ddb.send(
-          new UpdateCommand({
-            TableName: STATE_TABLE_NAME,
-            Key: scalingStateKey(registrationId),
-            UpdateExpression: `SET lastDecisionAt = :at, lastAction = :action${rate === undefined ? "" : ", serviceRateHint = :rate"}`,
-            ConditionExpression: "leaseOwner = :owner",
-            ExpressionAttributeValues: {
-              ":at": decision.at,
-              ":action": decision.action,
-              ":owner": owner,
-              ...(rate === undefined ? {} : { ":rate": rate }),
-            },
-          }),
-        ),
-      ),
+  await conditionalUpdate(
+    {
+      TableName: STATE_TABLE_NAME,
+      Key: scalingStateKey(registrationId),
+      UpdateExpression: `SET lastDecisionAt = :at, lastAction = :action${rate === undefined ? "" : ", serviceRateHint = :rate"}`,
+      ConditionExpression: "leaseOwner = :owner",
+      ExpressionAttributeValues: {
+        ":at": decision.at,
+        ":action": decision.action,
+        ":owner": owner,
+        ...(rate === undefined ? {} : { ":rate": rate }),
+      },
+    },
     (cause) => {
       throw new DecisionSupersededError(registrationId, { cause });
     },

@@ -1,6 +1,6 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { callAws } from "../lib/aws-errors.js";
-import { conditionalWrite } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-write.js";
 import { requireEnv } from "../lib/config.js";
 import { ddb } from "../lib/document-client.js";
 import { FailoverStateConflictError } from "../lib/errors.js";
@@ -40,26 +40,21 @@ export async function markDelivered(brokerId: string, delivered: readonly EventR
   const ids = new Set(delivered.map(outboxId));
   const remaining = outbox.filter((event) => !ids.has(outboxId(event)));
   if (typeof version !== "number" || remaining.length === outbox.length) return false;
-  await conditionalWrite(
-    () =>
-      callAws("UpdateItem", () =>
-        ddb.send(
-          new UpdateCommand({
-            TableName: STATE_TABLE_NAME,
-            Key: failoverStateKey(brokerId),
-            UpdateExpression:
-              remaining.length === 0
-                ? "SET version = :next REMOVE undeliveredEvents"
-                : "SET version = :next, undeliveredEvents = :remaining",
-            ConditionExpression: "version = :read",
-            ExpressionAttributeValues: {
-              ":read": version,
-              ":next": version + 1,
-              ...(remaining.length === 0 ? {} : { ":remaining": remaining }),
-            },
-          }),
-        ),
-      ),
+  await conditionalUpdate(
+    {
+      TableName: STATE_TABLE_NAME,
+      Key: failoverStateKey(brokerId),
+      UpdateExpression:
+        remaining.length === 0
+          ? "SET version = :next REMOVE undeliveredEvents"
+          : "SET version = :next, undeliveredEvents = :remaining",
+      ConditionExpression: "version = :read",
+      ExpressionAttributeValues: {
+        ":read": version,
+        ":next": version + 1,
+        ...(remaining.length === 0 ? {} : { ":remaining": remaining }),
+      },
+    },
     (cause) => {
       throw new FailoverStateConflictError(brokerId, { cause });
     },

@@ -1,4 +1,6 @@
-import { awsErrorName } from "./aws-errors.js";
+import { UpdateCommand, type UpdateCommandInput, type UpdateCommandOutput } from "@aws-sdk/lib-dynamodb";
+import { awsErrorName, callAws } from "./aws-errors.js";
+import { ddb } from "./document-client.js";
 
 /**
  * Runs a conditional DynamoDB write. When its condition fails (ConditionalCheckFailedException), the
@@ -15,4 +17,12 @@ export async function conditionalWrite<T, F>(
     if (awsErrorName(error) === "ConditionalCheckFailedException") return onFailed(error);
     throw error;
   }
+}
+
+/** A conditional UpdateItem (the input's ConditionExpression), run as conditionalWrite runs a write. */
+export function conditionalUpdate<F>(
+  input: UpdateCommandInput,
+  onFailed: (cause: unknown) => F,
+): Promise<UpdateCommandOutput | F> {
+  return conditionalWrite(() => callAws("UpdateItem", () => ddb.send(new UpdateCommand(input))), onFailed);
 }
