@@ -1,7 +1,7 @@
 import { DeleteBrokerCommand } from "@aws-sdk/client-mq";
 import { callAws } from "../lib/aws-errors.js";
 import { mq } from "../lib/clients.js";
-import { conditionalUpdate } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-update.js";
 import { requireEnv } from "../lib/config.js";
 import { json, pathParameter } from "../lib/http.js";
 import { httpRoute } from "../lib/middleware.js";

@@ -1,4 +1,4 @@
-import { conditionalUpdate } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-update.js";
 import { requireEnv } from "../lib/config.js";
 import { DecisionInProgressError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";

@@ -1,7 +1,7 @@
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { callAws } from "../lib/aws-errors.js";
 import { ecs } from "../lib/clients.js";
-import { conditionalUpdate } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-update.js";
 import { requireEnv } from "../lib/config.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";

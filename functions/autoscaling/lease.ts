@@ -1,4 +1,4 @@
-import { conditionalUpdate } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-update.js";
 import { scalingStateKey } from "./registration.js";
 
 /**

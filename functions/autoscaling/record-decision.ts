@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { conditionalUpdate } from "../lib/conditional-write.js";
+import { conditionalUpdate } from "../lib/conditional-update.js";
 import { requireEnv } from "../lib/config.js";
 import { DecisionSupersededError } from "../lib/errors.js";
 import { workflowStep } from "../lib/middleware.js";

@@ -1,6 +1,4 @@
-import { UpdateCommand, type UpdateCommandInput, type UpdateCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { awsErrorName, callAws } from "./aws-errors.js";
-import { ddb } from "./document-client.js";
+import { awsErrorName } from "./aws-errors.js";
 
 /**
  * Runs a conditional DynamoDB write. When its condition fails (ConditionalCheckFailedException), the
@@ -17,12 +15,4 @@ export async function conditionalWrite<T, F>(
     if (awsErrorName(error) === "ConditionalCheckFailedException") return onFailed(error);
     throw error;
   }
-}
-
-/** A conditional UpdateItem (the input's ConditionExpression), run as conditionalWrite runs a write. */
-export function conditionalUpdate<F>(
-  input: UpdateCommandInput,
-  onFailed: (cause: unknown) => F,
-): Promise<UpdateCommandOutput | F> {
-  return conditionalWrite(() => callAws("UpdateItem", () => ddb.send(new UpdateCommand(input))), onFailed);
 }
