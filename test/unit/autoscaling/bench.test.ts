@@ -249,6 +249,25 @@ describe("simulate", () => {
     expect(left(3)).toBeCloseTo(left(1), 0);
   });
 
+  it("reports a fleet with room to spare as partly idle, however long it runs", () => {
+    // 520,000 a minute of 0.25 s for eight hours on 4,000 consumers: about 2,170 busy at a time, none waiting.
+    const minutes = 480;
+    const workload = exactWorkload(
+      Array.from({ length: minutes }, () => 520_000),
+      Array.from({ length: minutes }, () => 0.25),
+    );
+    let windows: MetricWindow[] = [];
+    const watch: Autoscaler = {
+      decide: (observation) => {
+        windows = [...observation.windows];
+        expect(windows.at(-1)?.queueSize).toBeLessThan(2_300);
+        return 4_000;
+      },
+    };
+    simulate(workload, watch, { ...options(4_000), maxConsumers: 4_000, tailMinutes: 0 });
+    expect(windows.length).toBeGreaterThan(0);
+  });
+
   it("gives the same result for the same seed", () => {
     const trace = randomTrace(random(9), "same");
     const run = () => simulate(buildWorkload(trace, 42), kedaStyle(10, 200), options(5));
