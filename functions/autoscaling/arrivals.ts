@@ -131,7 +131,7 @@ export function steadyDecline(offsets: readonly number[], rates: readonly number
     if (i > 0) lagged += (residuals[i] ?? 0) * (residuals[i - 1] ?? 0);
   }
   if (squares > 0 && lagged / squares > NOISE_AUTOCORRELATION) return undefined;
-  return rates.map((rate, i) => Math.max(0, rate + fit.slope * -(offsets[i] ?? 0)));
+  return rates.map((rate, i) => Math.max(0, rate - fit.slope * (offsets[i] ?? 0)));
 }
 
 /**

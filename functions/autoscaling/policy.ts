@@ -185,8 +185,8 @@ function decideOnMetrics(
     const candidate = Math.max(stable.consumers, floor);
     // A one-consumer trim is mostly rounding of noisy arrivals: take it only when it reaches the floor.
     const smallest = candidate === floor ? 1 : MIN_SCALE_IN_STEP;
-    const worthIt = base - candidate >= Math.max(smallest, Math.ceil(SCALE_IN_TOLERANCE * base));
-    if (candidate < base && worthIt) {
+    const smallestStep = Math.max(smallest, Math.ceil(SCALE_IN_TOLERANCE * base));
+    if (candidate < base && base - candidate >= smallestStep) {
       if (now < scaleInWaitsUntil) {
         return holdWith(
           `${candidate} would do but scale-in cooldown runs until ${clock(scaleInWaitsUntil)}; ${summary}`,
@@ -204,7 +204,7 @@ function decideOnMetrics(
     if (base > floor) {
       noScaleIn =
         candidate < base
-          ? `; a scale-in to ${candidate} is too small to take (at least ${Math.max(smallest, Math.ceil(SCALE_IN_TOLERANCE * base))}): ${stable.why}`
+          ? `; a scale-in to ${candidate} is too small to take (at least ${smallestStep}): ${stable.why}`
           : `; no scale-in: ${stable.why}`;
     }
   }

@@ -4,6 +4,7 @@ import {
   isComplete,
   type MetricWindow,
   type ServiceRateEstimate,
+  waitingMessages,
 } from "./metrics.js";
 
 /** Less evidence than this and the estimate is not trusted (as in metrics.ts). */
@@ -44,8 +45,8 @@ export function steadyServiceRate(
 
 /**
  * Messages per consumer-minute over saturated minutes only: a queue was waiting at both ends of the
- * minute (see backlogged) and the same consumers were connected, so (first in, first out, prefetch 1) every consumer was
- * busy all minute and the count is exact, with no snapshot of busy consumers to go wrong. Undefined with
+ * minute (see backlogged) and the same consumers were connected, so (first in, first out, prefetch 1)
+ * every consumer was busy all minute and the count is exact, with no snapshot of busy consumers to go wrong. Undefined with
  * too little evidence; a fleet that runs behind a standing queue gives plenty.
  */
 export function saturatedServiceRate(
@@ -77,6 +78,5 @@ export function saturatedServiceRate(
 const SATURATED_WAITING_SHARE = 0.005;
 
 function backlogged(window: CompleteWindow): boolean {
-  const waiting = window.queueSize - window.consumerCount;
-  return waiting >= Math.max(1, SATURATED_WAITING_SHARE * window.dispatchCount);
+  return waitingMessages(window) >= Math.max(1, SATURATED_WAITING_SHARE * window.dispatchCount);
 }
